@@ -1,0 +1,131 @@
+// Throughput of the engine over the reference letters, per core (single thread):
+//   Text:   normalized letter text -> outcome record (the Kafka path for text payloads)
+//   Pdf:    PDF bytes -> outcome record (extraction + classification)
+//   PopplerOnly: PDF bytes -> text, the extraction alone, as the PDF baseline.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "imr/classify/vocabulary.h"
+#include "imr/engine/document_classifier.h"
+#include "imr/engine/engine.h"
+#include "imr/input/pdf_text.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    return std::move(content).str();
+}
+
+struct corpus {
+    std::vector<std::string> texts;  // seeds as text + every PDF's extracted text
+    std::vector<std::string> pdfs;
+    size_t text_bytes = 0;
+    size_t pdf_bytes = 0;
+};
+
+const corpus& load_corpus() {
+    static const corpus loaded = [] {
+        imr::input::silence_pdf_library_diagnostics();
+        corpus c;
+        std::vector<fs::path> files;
+        for (const auto& entry : fs::recursive_directory_iterator(IMR_CORPUS_DIR)) {
+            const auto ext = entry.path().extension();
+            if (ext == ".txt" || ext == ".pdf") files.push_back(entry.path());
+        }
+        std::sort(files.begin(), files.end());
+        for (const auto& file : files) {
+            std::string bytes = read_file(file);
+            if (file.extension() == ".pdf") {
+                auto text = imr::input::extract_pdf_text(bytes);
+                if (!text) throw std::runtime_error("cannot extract " + file.string());
+                c.texts.push_back(std::move(text).value());
+                c.pdf_bytes += bytes.size();
+                c.pdfs.push_back(std::move(bytes));
+            } else {
+                c.texts.push_back(std::move(bytes));
+            }
+        }
+        for (const auto& t : c.texts) c.text_bytes += t.size();
+        if (c.texts.empty()) throw std::runtime_error("no letters under " IMR_CORPUS_DIR);
+        return c;
+    }();
+    return loaded;
+}
+
+const imr::engine& shared_engine() {
+    static const imr::classify::vocabulary words = imr::classify::builtin_vocabulary();
+    static const imr::engine engine(words);
+    return engine;
+}
+
+// Runs `documents` through the classifier once, failing the benchmark on any error:
+// a fast wrong answer is not a result.
+bool verify(benchmark::State& state, imr::document_classifier& classifier,
+            const std::vector<std::string>& documents) {
+    for (const auto& document : documents) {
+        auto result = classifier.classify(document, {});
+        if (result.failure) {
+            state.SkipWithError(("classification failed: " + result.failure->message).c_str());
+            return false;
+        }
+    }
+    return true;
+}
+
+void run_documents(benchmark::State& state, const std::vector<std::string>& documents,
+                   size_t total_bytes) {
+    imr::document_classifier classifier(shared_engine(), {});
+    if (!verify(state, classifier, documents)) return;
+    size_t index = 0;
+    for (auto _ : state) {
+        auto result = classifier.classify(documents[index], {});
+        benchmark::DoNotOptimize(result.json.data());
+        index = (index + 1) % documents.size();
+    }
+    const double average = static_cast<double>(total_bytes) / static_cast<double>(documents.size());
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+    state.SetBytesProcessed(static_cast<int64_t>(static_cast<double>(state.iterations()) * average));
+    state.counters["letters"] = static_cast<double>(documents.size());
+}
+
+void BM_ClassifyText(benchmark::State& state) {
+    const corpus& c = load_corpus();
+    run_documents(state, c.texts, c.text_bytes);
+}
+BENCHMARK(BM_ClassifyText)->Unit(benchmark::kMicrosecond);
+
+void BM_ClassifyPdf(benchmark::State& state) {
+    const corpus& c = load_corpus();
+    run_documents(state, c.pdfs, c.pdf_bytes);
+}
+BENCHMARK(BM_ClassifyPdf)->Unit(benchmark::kMicrosecond);
+
+void BM_PopplerOnly(benchmark::State& state) {
+    const corpus& c = load_corpus();
+    size_t index = 0;
+    for (auto _ : state) {
+        auto text = imr::input::extract_pdf_text(c.pdfs[index]);
+        benchmark::DoNotOptimize(text);
+        index = (index + 1) % c.pdfs.size();
+    }
+    const double average = static_cast<double>(c.pdf_bytes) / static_cast<double>(c.pdfs.size());
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+    state.SetBytesProcessed(static_cast<int64_t>(static_cast<double>(state.iterations()) * average));
+}
+BENCHMARK(BM_PopplerOnly)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

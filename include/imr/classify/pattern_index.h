@@ -1,0 +1,41 @@
+#pragma once
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "imr/classify/vocabulary.h"
+
+namespace imr::classify {
+
+// A list of coded patterns searched together in one pass. Built once; const and
+// thread-safe afterwards. Codes may repeat (several patterns for one code).
+class pattern_index {
+public:
+    explicit pattern_index(const std::vector<coded_pattern>& patterns);
+
+    // Distinct codes of every pattern that matches, in list order.
+    [[nodiscard]] std::vector<std::string> matching_codes(std::string_view text) const;
+
+    // Code of the first pattern in list order that matches, or empty.
+    [[nodiscard]] std::string_view first_code(std::string_view text) const;
+
+    // Distinct codes in order of their first occurrence in the text.
+    [[nodiscard]] std::vector<std::string> codes_by_position(std::string_view text) const;
+
+private:
+    std::vector<std::string> codes_;
+    std::unique_ptr<RE2::Set> set_;
+    std::unique_ptr<RE2> scanner_;     // (p0)|(p1)|... with inner groups made non-capturing
+    std::unique_ptr<RE2::Set> anchored_;  // the same patterns, to tell which one matched
+};
+
+// Rewrites capturing groups as non-capturing ones, so patterns can be combined into
+// one alternation whose group number identifies the pattern.
+[[nodiscard]] std::string without_captures(std::string_view pattern);
+
+}  // namespace imr::classify

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <re2/re2.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace imr::classify {
+
+// RE2 options used by every vocabulary pattern: case-insensitive, UTF-8, quiet (a bad
+// pattern is reported by the caller with its origin), with room for large alternations.
+[[nodiscard]] RE2::Options case_insensitive_options();
+
+// Compiles or throws std::runtime_error with RE2's message: patterns are start-up data.
+[[nodiscard]] std::unique_ptr<RE2> compile_pattern(std::string_view pattern);
+
+// `\b(?:a|b|c)\b` over literal words, each escaped; multi-word names keep their spaces.
+[[nodiscard]] std::string word_alternation(const std::vector<std::string>& words);
+
+}  // namespace imr::classify

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "imr/core/error.h"
+#include "imr/core/outcome.h"
+#include "imr/engine/engine.h"
+#include "imr/input/document_decoder.h"
+#include "imr/output/outcome_json.h"
+
+namespace imr {
+
+// What became of one document: its outcome or its failure, and the JSON record to emit.
+struct classified_document {
+    std::optional<outcome> value;
+    std::optional<error> failure;
+    std::string json;  // one line: an outcome record or an error record
+    input::input_format format = input::input_format::text;
+};
+
+// Bytes in, record out: decode (text, PDF, envelope), classify, serialize. Never throws
+// on input; every failure becomes an error record. One per worker thread (it owns the
+// decoder's JSON parser); the engine is shared.
+class document_classifier {
+public:
+    document_classifier(const engine& shared_engine, input::decoder_limits limits);
+
+    [[nodiscard]] classified_document classify(std::string_view bytes, output::source_info source);
+
+private:
+    [[nodiscard]] classified_document classify_or_throw(std::string_view bytes,
+                                                        output::source_info source);
+
+    const engine& engine_;
+    input::document_decoder decoder_;
+};
+
+}  // namespace imr

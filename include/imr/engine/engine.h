@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "imr/classify/vocabulary.h"
+#include "imr/core/error.h"
+#include "imr/core/outcome.h"
+
+namespace imr {
+
+// The determination engine: letter text in, classification out. Knows nothing of Kafka
+// or files. Construction compiles every pattern of the vocabulary once (and throws on
+// a bad one); afterwards `classify_text` is const and safe to call from many threads.
+class engine {
+public:
+    explicit engine(const classify::vocabulary& words);
+    ~engine();
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+
+    // `text` is letter text as extracted (any line endings, doubled breaks, ...).
+    [[nodiscard]] result<outcome> classify_text(std::string_view text) const;
+
+private:
+    struct stages;
+    std::unique_ptr<const stages> stages_;
+};
+
+}  // namespace imr

@@ -1,0 +1,150 @@
+#include "imr/classify/citation_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+#include "imr/text/search.h"
+
+namespace imr::classify {
+namespace {
+
+using text::contains_ci;
+using text::find_ci;
+using text::npos;
+using text::trim;
+
+constexpr std::string_view clause_marker = "Decision based on";
+
+// Every source a clause names: an MTUS clause is MTUS (its ACOEM chapters were adopted
+// into the MTUS); a Non-MTUS clause may name ODG and ACOEM together, or neither.
+std::vector<std::string_view> sources_of(std::string_view clause, bool non_mtus) {
+    if (!non_mtus && contains_ci(clause, "MTUS")) return {"MTUS"};
+    std::vector<std::string_view> sources;
+    const size_t odg = std::min(find_ci(clause, "ODG"), find_ci(clause, "Official Disability Guideline"));
+    const size_t acoem = std::min(find_ci(clause, "ACOEM"), find_ci(clause, "American College of Occupational"));
+    if (odg != npos) sources.push_back("ODG");
+    if (acoem != npos) sources.insert(acoem < odg ? sources.begin() : sources.end(), "ACOEM");
+    if (sources.empty()) sources.push_back("other");
+    return sources;
+}
+
+std::string_view strip_punctuation(std::string_view s) {
+    s = trim(s);
+    while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ':')) {
+        s.remove_suffix(1);
+        s = trim(s);
+    }
+    return s;
+}
+
+// Removes the source's own name from the front of a title.
+std::string_view title_without_source(std::string_view title) {
+    for (const std::string_view prefix :
+         {"MTUS/ACOEM", "MTUS", "ACOEM", "Official Disability Guidelines (ODG)", "(ODG)", "ODG"}) {
+        if (text::starts_with_ci(title, prefix)) return trim(title.substr(prefix.size()));
+    }
+    return title;
+}
+
+// Finds a four-digit year (19xx/20xx) standing alone in `title` and removes it.
+std::optional<int> take_year(std::string& title) {
+    for (size_t i = 0; i + 4 <= title.size(); ++i) {
+        const bool starts_word = i == 0 || !text::is_alnum(title[i - 1]);
+        const bool ends_word = i + 4 == title.size() || !text::is_alnum(title[i + 4]);
+        const bool digits = std::all_of(title.begin() + static_cast<long>(i), title.begin() + static_cast<long>(i + 4),
+                                        [](char c) { return text::is_digit(c); });
+        if (!starts_word || !ends_word || !digits || (title[i] != '1' && title[i] != '2')) continue;
+        const int year = std::stoi(title.substr(i, 4));
+        title = std::string(strip_punctuation(trim(title.substr(0, i) + title.substr(i + 4))));
+        return year;
+    }
+    return std::nullopt;
+}
+
+// One citation per source the clause names, sharing title, year, sections and pages.
+std::vector<guideline_citation> read_clause(std::string_view clause) {
+    bool non_mtus = false;
+    if (const size_t at = find_ci(clause, "Non-MTUS Citation"); at != npos && at < 4) {
+        non_mtus = true;
+        clause = trim(clause.substr(at + std::string_view("Non-MTUS Citation").size()));
+        if (!clause.empty() && clause.front() == ':') clause = trim(clause.substr(1));
+    }
+    const std::vector<std::string_view> sources = sources_of(clause, non_mtus);
+    guideline_citation c;
+
+    const size_t sections_at = find_ci(clause, "Section(s):");
+    const size_t pages_at = find_ci(clause, "Page(s):");
+    const size_t title_end = std::min(sections_at, pages_at);
+    std::string title(strip_punctuation(title_without_source(clause.substr(0, title_end))));
+    c.year = take_year(title);
+    c.title = std::move(title);
+    if (sections_at != npos) {
+        const size_t begin = sections_at + std::string_view("Section(s):").size();
+        const size_t end = pages_at != npos && pages_at > begin ? pages_at : clause.size();
+        for (auto piece : text::split_trimmed(clause.substr(begin, end - begin), ';')) {
+            if (auto s = strip_punctuation(piece); !s.empty()) c.sections.emplace_back(s);
+        }
+    }
+    if (pages_at != npos) {
+        const size_t begin = pages_at + std::string_view("Page(s):").size();
+        const size_t end = sections_at != npos && sections_at > begin ? sections_at : clause.size();
+        for (auto piece : text::split_trimmed(clause.substr(begin, end - begin), ',')) {
+            if (auto p = strip_punctuation(piece); !p.empty()) c.pages.emplace_back(p);
+        }
+    }
+    std::vector<guideline_citation> citations;
+    for (const auto source : sources) {
+        c.source = std::string(source);
+        citations.push_back(c);
+    }
+    return citations;
+}
+
+// Sentences of a line without "Decision based on" clauses (older wording, 2013 notices):
+// every sentence that names a guideline, except those saying it was not used.
+std::vector<std::string_view> cited_sentences(std::string_view line) {
+    std::vector<std::string_view> out;
+    for (auto sentence : text::split_trimmed(line, '.')) {
+        if (contains_ci(sentence, "did not base") || contains_ci(sentence, "outside of the") ||
+            contains_ci(sentence, "not cite")) {
+            continue;
+        }
+        if (contains_ci(sentence, "MTUS") || contains_ci(sentence, "ODG") ||
+            contains_ci(sentence, "ACOEM") || contains_ci(sentence, "Official Disability")) {
+            out.push_back(sentence);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+guideline_basis read_citations(std::string_view line) {
+    guideline_basis basis;
+    if (contains_ci(line, "did not cite any medical evidence") || contains_ci(line, "no medical evidence")) {
+        return basis;
+    }
+    std::vector<std::string_view> clauses;
+    for (size_t at = find_ci(line, clause_marker); at != npos;) {
+        const size_t begin = at + clause_marker.size();
+        const size_t next = find_ci(line, clause_marker, begin);
+        clauses.push_back(trim(line.substr(begin, (next == npos ? line.size() : next) - begin)));
+        at = next;
+    }
+    if (clauses.empty()) clauses = cited_sentences(line);
+
+    for (const auto clause : clauses) {
+        if (clause.empty()) continue;
+        for (auto& citation : read_clause(clause)) {
+            if (std::find(basis.sources.begin(), basis.sources.end(), citation.source) ==
+                basis.sources.end()) {
+                basis.sources.push_back(citation.source);
+            }
+            basis.citations.push_back(std::move(citation));
+        }
+    }
+    return basis;
+}
+
+}  // namespace imr::classify

@@ -1,0 +1,95 @@
+#include "imr/classify/pattern_index.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "imr/classify/regex.h"
+
+namespace imr::classify {
+
+std::string without_captures(std::string_view pattern) {
+    std::string out;
+    out.reserve(pattern.size() + 16);
+    bool in_class = false;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+        const char c = pattern[i];
+        if (c == '\\' && i + 1 < pattern.size()) {
+            out += c;
+            out += pattern[++i];
+            continue;
+        }
+        if (in_class) {
+            in_class = c != ']';
+        } else if (c == '[') {
+            in_class = true;
+        } else if (c == '(' && (i + 1 >= pattern.size() || pattern[i + 1] != '?')) {
+            out += "(?:";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+pattern_index::pattern_index(const std::vector<coded_pattern>& patterns)
+    : set_(std::make_unique<RE2::Set>(case_insensitive_options(), RE2::UNANCHORED)) {
+    std::string combined;
+    for (const auto& entry : patterns) {
+        std::string error;
+        if (set_->Add(entry.pattern, &error) < 0) {
+            throw std::runtime_error("pattern for " + entry.code + ": " + error);
+        }
+        codes_.push_back(entry.code);
+        if (!combined.empty()) combined += '|';
+        combined += '(' + without_captures(entry.pattern) + ')';
+    }
+    if (!set_->Compile()) throw std::runtime_error("pattern set too large");
+    scanner_ = compile_pattern(combined.empty() ? std::string("(\\b\\B)") : combined);
+    anchored_ = std::make_unique<RE2::Set>(case_insensitive_options(), RE2::ANCHOR_BOTH);
+    for (const auto& entry : patterns) {
+        std::string error;
+        anchored_->Add(entry.pattern, &error);
+    }
+    if (!anchored_->Compile()) throw std::runtime_error("pattern set too large");
+}
+
+std::vector<std::string> pattern_index::matching_codes(std::string_view text) const {
+    std::vector<int> hits;
+    std::vector<std::string> codes;
+    if (codes_.empty() || !set_->Match(text, &hits)) return codes;
+    std::sort(hits.begin(), hits.end());
+    for (const int hit : hits) {
+        const std::string& code = codes_[static_cast<size_t>(hit)];
+        if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+    }
+    return codes;
+}
+
+std::string_view pattern_index::first_code(std::string_view text) const {
+    std::vector<int> hits;
+    if (codes_.empty() || !set_->Match(text, &hits) || hits.empty()) return {};
+    return codes_[static_cast<size_t>(*std::min_element(hits.begin(), hits.end()))];
+}
+
+std::vector<std::string> pattern_index::codes_by_position(std::string_view text) const {
+    std::vector<std::string> codes;
+    if (codes_.empty()) return codes;
+    // Asking for the whole match only lets RE2 stay on its DFAs; which pattern matched is
+    // then decided on the matched text alone, anchored at both ends.
+    re2::StringPiece match;
+    std::vector<int> hits;
+    size_t position = 0;
+    while (position < text.size() &&
+           scanner_->Match(text, position, text.size(), RE2::UNANCHORED, &match, 1)) {
+        hits.clear();
+        if (anchored_->Match(match, &hits) && !hits.empty()) {
+            const std::string& code = codes_[static_cast<size_t>(*std::min_element(hits.begin(), hits.end()))];
+            if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+        }
+        const size_t end = static_cast<size_t>(match.data() - text.data()) + match.size();
+        position = std::max(end, position + 1);
+    }
+    return codes;
+}
+
+}  // namespace imr::classify

@@ -1,0 +1,49 @@
+#include "imr/engine/document_classifier.h"
+
+#include <exception>
+
+namespace imr {
+
+document_classifier::document_classifier(const engine& shared_engine, input::decoder_limits limits)
+    : engine_(shared_engine), decoder_(limits) {}
+
+classified_document document_classifier::classify(std::string_view bytes,
+                                                  output::source_info source) {
+    try {
+        return classify_or_throw(bytes, source);
+    } catch (const std::exception& e) {
+        // The promise is "never crash on input": a defect becomes a dead-letter record.
+        classified_document out;
+        out.failure = error{errc::internal, std::string("classification failed: ") + e.what()};
+        source.bytes = bytes.size();
+        out.json = output::error_to_json(*out.failure, source);
+        return out;
+    }
+}
+
+classified_document document_classifier::classify_or_throw(std::string_view bytes,
+                                                           output::source_info source) {
+    classified_document out;
+    source.bytes = bytes.size();
+    auto decoded = decoder_.decode(bytes);
+    if (!decoded) {
+        out.failure = std::move(decoded).err();
+        out.json = output::error_to_json(*out.failure, source);
+        return out;
+    }
+    out.format = decoded->format;
+    source.format = input::to_string(decoded->format);
+    if (decoded->id) source.document_id = decoded->id;
+
+    auto classified = engine_.classify_text(decoded->text);
+    if (!classified) {
+        out.failure = std::move(classified).err();
+        out.json = output::error_to_json(*out.failure, source);
+        return out;
+    }
+    out.value = std::move(classified).value();
+    out.json = output::outcome_to_json(*out.value, source);
+    return out;
+}
+
+}  // namespace imr

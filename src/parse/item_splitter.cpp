@@ -1,0 +1,237 @@
+#include "imr/parse/item_splitter.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "imr/classify/regex.h"
+#include "imr/text/letter_text.h"
+#include "imr/text/search.h"
+
+namespace imr::parse {
+namespace {
+
+using text::find_ci;
+using text::npos;
+
+struct block_label {
+    std::string_view text;
+    int block;  // 0 claims administrator, 1 reviewer, 2 rationale
+};
+
+constexpr std::array<block_label, 8> block_labels = {{
+    {"Claims Administrator guideline:", 0},
+    {"Medical Treatment Guideline(s) Used by the Claims Administrator", 0},
+    {"MAXIMUS guideline:", 1},
+    {"Expert Reviewer guideline:", 1},
+    {"Medical Treatment Guideline(s) Used by the Expert Reviewer", 1},
+    {"Decision rationale:", 2},
+    {"Rationale for the Decision:", 2},
+    {"Rationale for the Decision", 2},
+}};
+
+// Markers of the sentences a partially authorized request is made of.
+constexpr std::array<std::string_view, 4> modification_markers = {
+    "was authorized by", "remaining IMR eligible", "leaving the original request", "The original request,"};
+
+bool ends_sentence(std::string_view line) {
+    while (!line.empty() && (line.back() == '"' || line.back() == '\'' || line.back() == ')')) {
+        line.remove_suffix(1);
+    }
+    // Closing quotes may be UTF-8 (U+201D).
+    if (line.size() >= 3 && line.substr(line.size() - 3) == "\xE2\x80\x9D") {
+        line.remove_suffix(3);
+    }
+    return !line.empty() && (line.back() == '.' || line.back() == '?' || line.back() == '!');
+}
+
+bool is_heading(std::string_view line) {
+    size_t letters = 0;
+    for (const char c : line) {
+        if (text::is_lower(c)) return false;
+        letters += text::is_upper(c) ? 1 : 0;
+    }
+    return letters >= 8;
+}
+
+bool is_break(std::string_view line) { return line.empty() || line == "\f"; }
+
+bool is_partial_modification(std::string_view text) {
+    if (find_ci(text, "was the original request") != npos) return false;
+    return std::any_of(modification_markers.begin(), modification_markers.end(),
+                       [&](std::string_view m) { return find_ci(text, m) != npos; });
+}
+
+std::string join_lines(const std::vector<std::string_view>& lines, size_t first, size_t last) {
+    std::string out;
+    for (size_t i = first; i <= last; ++i) {
+        if (is_break(lines[i])) continue;
+        if (!out.empty()) out += ' ';
+        out += lines[i];
+    }
+    return out;
+}
+
+struct recovered_request {
+    std::string text;
+    size_t offset = 0;  // where it starts in the searched region
+};
+
+// The request that ends right before `region`'s end: walk back over wrapped lines.
+recovered_request recover_request(std::string_view region) {
+    const std::vector<std::string_view> lines = text::lines_of(region);
+    size_t last = lines.size();
+    while (last > 0 && is_break(lines[last - 1])) --last;  // decision split from its request
+    if (last == 0) return {{}, region.size()};
+    size_t first = last - 1;
+    const auto walk_back = [&](bool past_sentences) {
+        while (first > 0) {
+            size_t previous = first - 1;
+            if (lines[previous].empty()) break;  // paragraph break
+            if (lines[previous] == "\f") {       // page break: look at the line before it
+                if (previous == 0) break;
+                if (!past_sentences && ends_sentence(lines[previous - 1])) break;
+                first = previous;
+                continue;
+            }
+            if (is_heading(lines[previous])) break;
+            if (!past_sentences && ends_sentence(lines[previous])) break;
+            first = previous;
+            if (past_sentences &&
+                find_ci(join_lines(lines, first, last - 1), "was the original request") != npos) {
+                break;
+            }
+        }
+    };
+    walk_back(false);
+    if (is_partial_modification(join_lines(lines, first, last - 1))) walk_back(true);
+    const size_t offset = static_cast<size_t>(lines[first].data() - region.data());
+    std::string request = join_lines(lines, first, last - 1);
+    // "The original request, X is: Upheld"
+    std::string_view view = text::trim(request);
+    if (view.size() > 3 && text::find_ci(view.substr(view.size() - 3), " is") == 0) {
+        view = text::trim(view.substr(0, view.size() - 3));
+    }
+    return {std::string(view), offset};
+}
+
+// Splits an item body into its citation and rationale blocks. Each block's labels are
+// tried in order (final determination letters' wording first), so the older wording
+// costs a scan only when the newer one is absent.
+void fill_blocks(std::string_view body, raw_item& item) {
+    struct hit {
+        size_t at;
+        size_t end;
+        int block;
+    };
+    std::vector<hit> hits;
+    for (int block = 0; block < 3; ++block) {
+        for (const auto& label : block_labels) {
+            if (label.block != block) continue;
+            const size_t at = text::find_label(body, label.text);
+            if (at == npos) continue;
+            hits.push_back({at, at + label.text.size(), block});
+            break;
+        }
+    }
+    std::sort(hits.begin(), hits.end(), [](const hit& a, const hit& b) { return a.at < b.at; });
+    for (size_t i = 0; i < hits.size(); ++i) {
+        const size_t end = i + 1 < hits.size() ? std::max(hits[i + 1].at, hits[i].end) : body.size();
+        std::string block = text::flatten(body.substr(hits[i].end, end - hits[i].end));
+        if (!block.empty() && block.front() == ':') block.erase(0, 1);
+        std::string value(text::trim(block));
+        switch (hits[i].block) {
+            case 0: item.claims_administrator_citation = std::move(value); break;
+            case 1: item.reviewer_citation = std::move(value); break;
+            default: item.rationale = std::move(value); break;
+        }
+    }
+}
+
+imr::decision decision_from(std::string_view word) {
+    return text::starts_with_ci(word, "overturn") ? decision::overturned : decision::upheld;
+}
+
+}  // namespace
+
+item_splitter::item_splitter()
+    : decision_anchor_(classify::compile_pattern(
+          R"(:[ \n\f]*(upheld|overturned)\b\.?[ ]*(?:\n|$|Claims Administrator))")),
+      notice_item_(classify::compile_pattern(
+          R"(\d{1,2}\)\s*MAXIMUS Federal Services,? Inc\.?,? has determined the request for (.+?) (is|was) (not )?medically necessary)")) {}
+
+split_items item_splitter::split_fdl(std::string_view decisions) const {
+    split_items out;
+    // Items start after the "set forth below:" sentence, or after the heading line.
+    size_t lower_bound = find_ci(decisions, "set forth below");
+    lower_bound = lower_bound == npos ? decisions.find('\n') : decisions.find('\n', lower_bound);
+    if (lower_bound == npos) return out;
+
+    struct anchor {
+        size_t colon;
+        size_t end;  // end of the decision line
+        imr::decision value;
+    };
+    std::vector<anchor> anchors;
+    re2::StringPiece match[2];
+    size_t position = lower_bound;
+    while (position < decisions.size() &&
+           decision_anchor_->Match(decisions, position, decisions.size(), RE2::UNANCHORED, match, 2)) {
+        const size_t colon = static_cast<size_t>(match[0].data() - decisions.data());
+        size_t end = colon + match[0].size();
+        if (text::contains_ci(match[0], "Claims Administrator")) end -= std::string_view("Claims Administrator").size();
+        anchors.push_back({colon, end, decision_from({match[1].data(), match[1].size()})});
+        position = end;
+    }
+
+    size_t region_start = lower_bound;
+    std::vector<size_t> request_starts;
+    for (const anchor& a : anchors) {
+        raw_item item;
+        item.decision = a.value;
+        auto request = recover_request(decisions.substr(region_start, a.colon - region_start));
+        item.request = std::move(request.text);
+        request_starts.push_back(region_start + request.offset);
+        out.items.push_back(std::move(item));
+        region_start = a.end;
+    }
+    // Bodies run from a decision to the start of the next item's request.
+    for (size_t i = 0; i < anchors.size(); ++i) {
+        const size_t body_end = i + 1 < anchors.size() ? request_starts[i + 1] : decisions.size();
+        fill_blocks(decisions.substr(anchors[i].end, body_end - anchors[i].end), out.items[i]);
+        if (out.items[i].request.empty()) out.warnings.push_back("item_request_not_found");
+        if (out.items[i].rationale.empty()) out.warnings.push_back("item_rationale_not_found");
+    }
+    return out;
+}
+
+split_items item_splitter::split_notice(std::string_view flat) const {
+    split_items out;
+    re2::StringPiece input(flat.data(), flat.size());
+    std::string request;
+    std::string verb;
+    std::string negation;
+    while (RE2::FindAndConsume(&input, *notice_item_, &request, &verb, &negation)) {
+        raw_item item;
+        item.request = std::string(text::trim(request));
+        item.decision = negation.empty() ? decision::overturned : decision::upheld;
+        out.items.push_back(std::move(item));
+    }
+    // Rationales: "1) Regarding the request for ...", in item order.
+    std::vector<size_t> starts;
+    for (size_t n = 1; n <= out.items.size(); ++n) {
+        const std::string marker = std::to_string(n) + ") Regarding the request";
+        starts.push_back(find_ci(flat, marker, starts.empty() || starts.back() == npos ? 0 : starts.back()));
+    }
+    for (size_t i = 0; i < out.items.size(); ++i) {
+        if (starts[i] == npos) {
+            out.warnings.push_back("item_rationale_not_found");
+            continue;
+        }
+        const size_t end = i + 1 < starts.size() && starts[i + 1] != npos ? starts[i + 1] : flat.size();
+        fill_blocks(flat.substr(starts[i], end - starts[i]), out.items[i]);
+    }
+    return out;
+}
+
+}  // namespace imr::parse

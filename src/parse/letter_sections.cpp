@@ -1,0 +1,88 @@
+#include "imr/parse/letter_sections.h"
+
+#include <algorithm>
+#include <array>
+
+#include "imr/text/search.h"
+
+namespace imr::parse {
+namespace {
+
+using text::npos;
+
+// The start of the line holding the first of `markers`, or npos.
+size_t find_marker_line(std::string_view text, std::initializer_list<std::string_view> markers) {
+    size_t best = npos;
+    for (const auto marker : markers) {
+        const size_t at = text::find_label(text, marker);
+        if (at < best) best = at;
+    }
+    if (best == npos) return npos;
+    const size_t line_start = text.rfind('\n', best);
+    return line_start == npos ? 0 : line_start + 1;
+}
+
+std::string_view between(std::string_view text, size_t begin, size_t end) {
+    if (begin == npos || begin >= text.size()) return {};
+    if (end == npos || end < begin) end = text.size();
+    return text.substr(begin, end - begin);
+}
+
+// The nearest of `candidates` after `from`, or npos.
+size_t next_after(size_t from, std::initializer_list<size_t> candidates) {
+    size_t best = npos;
+    for (const size_t c : candidates) {
+        if (c != npos && c > from && c < best) best = c;
+    }
+    return best;
+}
+
+letter_sections fdl_sections(std::string_view text) {
+    const size_t how = find_marker_line(text, {"HOW THE IMR FINAL DETERMINATION WAS MADE"});
+    const size_t summary = find_marker_line(text, {"CLINICAL CASE SUMMARY"});
+    const size_t issues = find_marker_line(text, {"IMR ISSUES, DECISIONS AND RATIONALES",
+                                                  "IMR ISSUES AND DECISIONS"});
+    letter_sections s;
+    const size_t first = std::min({how, summary, issues});
+    s.header = between(text, 0, first == npos ? 0 : first);
+    s.credentials = between(text, how, next_after(how, {summary, issues}));
+    s.case_summary = between(text, summary, next_after(summary, {issues}));
+    s.decisions = between(text, issues, npos);
+    const bool structured_credentials = text::find_label(text, "State(s) of Licensure") != npos ||
+                                        text::find_label(text, "Certification(s)/Specialty") != npos;
+    s.layout = structured_credentials ? layout::fdl_2015 : layout::fdl_2014;
+    return s;
+}
+
+letter_sections notice_sections(std::string_view text) {
+    const size_t rationale = find_marker_line(text, {"INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE"});
+    const size_t qualifications =
+        find_marker_line(text, {"Medical Qualifications of the Expert Reviewer"});
+    const size_t summary = find_marker_line(text, {"Expert Reviewer Case Summary", "Case Summary:"});
+    const size_t first_item = find_marker_line(text, {"1) Regarding the request for",
+                                                      "1) Regarding the request"});
+    letter_sections s;
+    s.layout = layout::notice_2013;
+    s.header = between(text, 0, rationale);
+    s.credentials = between(text, qualifications, next_after(qualifications, {summary, first_item}));
+    s.case_summary = between(text, summary, next_after(summary, {first_item}));
+    // The numbered determinations sit in the header; rationales follow the summary.
+    s.decisions = text;
+    return s;
+}
+
+}  // namespace
+
+std::optional<letter_sections> find_sections(std::string_view normalized) {
+    if (text::find_label(normalized, "IMR ISSUES, DECISIONS AND RATIONALES") != npos ||
+        text::find_label(normalized, "HOW THE IMR FINAL DETERMINATION WAS MADE") != npos) {
+        return fdl_sections(normalized);
+    }
+    if (text::find_label(normalized, "Notice of Independent Medical Review Determination") != npos ||
+        text::find_label(normalized, "has determined the request for") != npos) {
+        return notice_sections(normalized);
+    }
+    return std::nullopt;
+}
+
+}  // namespace imr::parse

@@ -1,0 +1,141 @@
+#include "imr/text/letter_text.h"
+
+#include <vector>
+
+namespace imr::text {
+namespace {
+
+bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\r'; }
+
+// Length of a multi-byte Unicode space or invisible mark at `at`, or 0. NBSP, the
+// U+2000 block spaces and zero-width characters come out of PDF extraction often.
+size_t unicode_space_length(std::string_view s, size_t at) {
+    auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+    if (at + 1 < s.size() && byte(at) == 0xC2 && byte(at + 1) == 0xA0) return 2;
+    if (at + 2 < s.size() && byte(at) == 0xE2 && byte(at + 1) == 0x80) {
+        const unsigned char third = byte(at + 2);
+        if ((third >= 0x80 && third <= 0x8B) || third == 0xAF) return 3;
+    }
+    if (at + 2 < s.size() && byte(at) == 0xEF && byte(at + 1) == 0xBB && byte(at + 2) == 0xBF) {
+        return 3;  // byte-order mark
+    }
+    return 0;
+}
+
+// Lines of the cleaned buffer: trimmed, space-collapsed, '\f' on a line of its own.
+struct line_span {
+    size_t offset;
+    size_t length;
+    [[nodiscard]] bool empty() const { return length == 0; }
+};
+
+struct cleaned_lines {
+    std::string buffer;
+    std::vector<line_span> lines;
+
+    [[nodiscard]] bool is_page_break(const line_span& line) const {
+        return line.length == 1 && buffer[line.offset] == '\f';
+    }
+    [[nodiscard]] bool is_text(size_t index) const {
+        return !lines[index].empty() && !is_page_break(lines[index]);
+    }
+};
+
+// One pass, one buffer: per-line strings dominated the profile of this function.
+cleaned_lines clean(std::string_view raw) {
+    cleaned_lines out;
+    out.buffer.reserve(raw.size());
+    out.lines.reserve(raw.size() / 40);
+    size_t line_start = 0;
+    bool pending_space = false;
+    auto end_line = [&] {
+        out.lines.push_back({line_start, out.buffer.size() - line_start});
+        line_start = out.buffer.size();
+        pending_space = false;
+    };
+    for (size_t i = 0; i < raw.size(); ++i) {
+        const char c = raw[i];
+        if (c == '\n' || (c == '\r' && (i + 1 >= raw.size() || raw[i + 1] != '\n'))) {
+            end_line();
+        } else if (c == '\f') {
+            end_line();
+            out.buffer.push_back('\f');
+            end_line();
+        } else if (is_ascii_space(c)) {
+            pending_space = out.buffer.size() > line_start;
+        } else if (static_cast<unsigned char>(c) >= 0x80 && unicode_space_length(raw, i) > 0) {
+            pending_space = out.buffer.size() > line_start;
+            i += unicode_space_length(raw, i) - 1;
+        } else {
+            if (pending_space) out.buffer.push_back(' ');
+            pending_space = false;
+            out.buffer.push_back(c);
+        }
+    }
+    if (out.buffer.size() > line_start) end_line();
+    return out;
+}
+
+// True when the extraction doubled every line break: most text lines are followed by
+// exactly one empty line and then more text. In such text a single empty line is a
+// wrap, and two or more are a paragraph break.
+bool has_doubled_breaks(const cleaned_lines& text) {
+    size_t doubled = 0;
+    size_t adjacent = 0;
+    const auto& lines = text.lines;
+    for (size_t i = 0; i + 1 < lines.size(); ++i) {
+        if (!text.is_text(i)) continue;
+        if (!lines[i + 1].empty()) {
+            ++adjacent;
+        } else if (i + 2 < lines.size() && !lines[i + 2].empty()) {
+            ++doubled;
+        }
+    }
+    return doubled > 2 * adjacent && doubled >= 4;
+}
+
+}  // namespace
+
+std::string normalize(std::string_view raw) {
+    const cleaned_lines text = clean(raw);
+    const size_t blanks_per_break = has_doubled_breaks(text) ? 2 : 1;
+
+    std::string out;
+    out.reserve(text.buffer.size() + 16);
+    size_t blank_run = 0;
+    bool paragraph_pending = false;
+    for (const line_span& line : text.lines) {
+        if (line.empty()) {
+            if (++blank_run >= blanks_per_break) paragraph_pending = true;
+            continue;
+        }
+        blank_run = 0;
+        const bool page_break = text.is_page_break(line);
+        if (out.empty()) {
+            if (page_break) continue;
+        } else if (paragraph_pending && !page_break && out.back() != '\f') {
+            out += "\n\n";
+        } else {
+            out += '\n';
+        }
+        paragraph_pending = false;
+        out.append(text.buffer, line.offset, line.length);
+    }
+    return out;
+}
+
+std::string flatten(std::string_view normalized) {
+    std::string out;
+    out.reserve(normalized.size());
+    for (const char c : normalized) {
+        if (c == '\n' || c == '\f') {
+            if (!out.empty() && out.back() != ' ') out.push_back(' ');
+        } else {
+            out.push_back(c);
+        }
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+}  // namespace imr::text
