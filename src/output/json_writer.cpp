@@ -1,5 +1,6 @@
 #include "imr/output/json_writer.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace imr::output {
@@ -82,6 +83,15 @@ json_writer& json_writer::value(int64_t number) {
 json_writer& json_writer::value(bool flag) {
     separate();
     out_ += flag ? "true" : "false";
+    return *this;
+}
+
+json_writer& json_writer::value(double number) {
+    if (!std::isfinite(number)) return null();
+    separate();
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6g", number);
+    out_ += buffer;
     return *this;
 }
 

@@ -23,6 +23,7 @@ public:
     json_writer& value(int64_t number);
     json_writer& value(int number) { return value(static_cast<int64_t>(number)); }
     json_writer& value(bool flag);
+    json_writer& value(double number);  // finite numbers only; NaN and infinities become null
     json_writer& null();
 
     template <typename T>

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stop_token>
+#include <string>
+
+#include "imr/observe/logger.h"
+#include "imr/stream/offset_tracker.h"
+#include "imr/stream/pipeline_probe.h"
+#include "imr/stream/record_processor.h"
+#include "imr/stream/record_sink.h"
+#include "imr/stream/record_source.h"
+#include "imr/stream/worker_pool.h"
+
+namespace imr::stream {
+
+struct pipeline_config {
+    size_t workers = 1;
+    // Documents taken from the source and not yet delivered. At the cap the assigned
+    // partitions are paused (polling goes on); they resume at half of it.
+    size_t max_in_flight = 1024;
+    size_t poll_batch = 256;
+    std::chrono::milliseconds poll_timeout{100};
+    std::chrono::milliseconds store_interval{200};
+    // How long a revoke or a shutdown waits for in-flight work before giving it up.
+    std::chrono::milliseconds drain_timeout{10000};
+};
+
+struct pipeline_result {
+    bool clean = true;   // false: stopped on a fatal error; the exit code must say so
+    std::string reason;  // why it stopped, for the log
+};
+
+// consume -> classify -> produce, at least once. One driver thread (the caller of run)
+// does every client call: it polls the source, hands inputs to the worker pool, produces
+// results in offset order per partition, takes delivery reports, and stores only the
+// contiguous low watermark of delivered inputs. A dead letter counts as delivered.
+// If a dead letter cannot be written, the pipeline stops rather than skip the input.
+class pipeline final : private rebalance_listener, private delivery_listener {
+public:
+    pipeline(record_source& source, record_sink& sink, const processor_factory& make_processor,
+             pipeline_config config, pipeline_probe& probe, observe::logger& log);
+    ~pipeline() override;
+    pipeline(const pipeline&) = delete;
+    pipeline& operator=(const pipeline&) = delete;
+
+    // Runs until `stop` is requested (then drains, flushes, commits and closes the
+    // source) or until a fatal error.
+    pipeline_result run(std::stop_token stop);
+
+private:
+    struct slot {
+        bool ready = false;
+        input_record input;
+        std::optional<output_record> output;
+    };
+    struct partition_queue {
+        uint64_t epoch = 0;
+        std::map<int64_t, slot> slots;  // in offset order
+    };
+
+    void on_assigned(const std::vector<topic_partition>& partitions) override;
+    void on_revoked(const std::vector<topic_partition>& partitions) override;
+    void on_delivery(const delivery_report& report) override;
+
+    void accept(std::vector<input_record> records);
+    void collect(std::chrono::milliseconds wait);
+    void release(partition_queue& queue);
+    void release_all();
+    void apply_flow_control();
+    void store_offsets(bool force);
+    void drain(const std::set<topic_partition>& partitions, std::chrono::milliseconds timeout);
+    [[nodiscard]] bool pending_in(const std::set<topic_partition>& partitions) const;
+    void fail(std::string reason);
+
+    record_source& source_;
+    record_sink& sink_;
+    pipeline_config config_;
+    pipeline_probe& probe_;
+    observe::logger& log_;
+    std::unique_ptr<record_processor> driver_processor_;  // dead letters built on the driver
+    worker_pool pool_;
+    offset_tracker tracker_;
+    std::map<topic_partition, partition_queue> queues_;
+    std::set<topic_partition> assigned_;
+    bool paused_ = false;
+    uint64_t next_epoch_ = 1;
+    std::optional<std::string> failure_;
+    std::chrono::steady_clock::time_point last_store_{};
+};
+
+}  // namespace imr::stream

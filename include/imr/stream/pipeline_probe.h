@@ -1,0 +1,31 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+#include "imr/stream/record.h"
+
+namespace imr::stream {
+
+// What the pipeline reports about itself; the metrics component implements it. Called
+// from the driver thread only. Domain code never sees the metrics library.
+class pipeline_probe {
+public:
+    virtual ~pipeline_probe() = default;
+    virtual void consumed(size_t /*bytes*/) {}
+    virtual void delivered(output_kind /*kind*/, size_t /*bytes*/) {}
+    virtual void delivery_failed(output_kind /*kind*/) {}
+    virtual void produce_rejected(output_kind /*kind*/) {}
+    virtual void in_flight(size_t /*documents*/) {}
+    virtual void queue_depth(size_t /*jobs*/) {}
+    virtual void paused_partitions(size_t /*count*/) {}
+    virtual void rebalanced() {}
+    virtual void offsets_stored(size_t /*partitions*/) {}
+    virtual void commit_failed() {}
+    virtual void loop_ticked() {}
+};
+
+// The probe of a pipeline nobody observes (tests, tools).
+class null_pipeline_probe final : public pipeline_probe {};
+
+}  // namespace imr::stream

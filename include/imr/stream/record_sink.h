@@ -1,0 +1,47 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "imr/stream/record.h"
+
+namespace imr::stream {
+
+// What became of one produced record, reported once per produce() that returned `queued`.
+struct delivery_report {
+    output_kind kind = output_kind::outcome;
+    topic_partition source;
+    int64_t source_offset = 0;
+    bool delivered = false;
+    std::string error;  // the client's message when not delivered; never record content
+};
+
+class delivery_listener {
+public:
+    virtual ~delivery_listener() = default;
+    virtual void on_delivery(const delivery_report& report) = 0;
+};
+
+enum class produce_status {
+    queued,      // a delivery report will follow
+    queue_full,  // try again after poll(): back-pressure from the client
+    failed,      // refused outright (e.g. too large); no report will follow
+};
+
+// Where output records go (a Kafka producer in production, a vector in tests).
+// Single-threaded: only the pipeline's driver thread calls it. Delivery reports are
+// delivered from inside poll() and flush().
+class record_sink {
+public:
+    virtual ~record_sink() = default;
+
+    virtual void set_delivery_listener(delivery_listener* listener) = 0;
+    virtual produce_status produce(const output_record& record) = 0;
+    virtual void poll(std::chrono::milliseconds timeout) = 0;
+    // Waits until everything queued is delivered or failed; false on timeout.
+    virtual bool flush(std::chrono::milliseconds timeout) = 0;
+    // A fatal client error: the process must stop (never skip).
+    [[nodiscard]] virtual bool fatal() const = 0;
+};
+
+}  // namespace imr::stream

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <vector>
+
+#include "imr/stream/record.h"
+
+namespace imr::stream {
+
+// Told of partition ownership changes. Called from inside record_source::poll, on the
+// thread that polls; `on_revoked` must finish the partitions' work before returning,
+// because the source gives them up (and commits) right after.
+class rebalance_listener {
+public:
+    virtual ~rebalance_listener() = default;
+    virtual void on_assigned(const std::vector<topic_partition>& partitions) = 0;
+    virtual void on_revoked(const std::vector<topic_partition>& partitions) = 0;
+};
+
+struct committed_offset {
+    topic_partition where;
+    int64_t next_offset = 0;  // Kafka convention: the offset of the next record to read
+};
+
+// Where input records come from (a Kafka consumer group in production, a vector in
+// tests). Single-threaded: only the pipeline's driver thread calls it.
+class record_source {
+public:
+    virtual ~record_source() = default;
+
+    virtual void set_rebalance_listener(rebalance_listener* listener) = 0;
+    // Up to `max_records`, waiting at most `timeout` for the first one.
+    virtual std::vector<input_record> poll(size_t max_records, std::chrono::milliseconds timeout) = 0;
+    virtual void pause(const std::vector<topic_partition>& partitions) = 0;
+    virtual void resume(const std::vector<topic_partition>& partitions) = 0;
+    // Marks offsets as processed; they are committed asynchronously and on close.
+    virtual void store(const std::vector<committed_offset>& offsets) = 0;
+    // Commits what is stored, waiting for the broker's answer.
+    virtual bool commit_now() = 0;
+    // Leaves the group after a final commit.
+    virtual void close() = 0;
+};
+
+}  // namespace imr::stream

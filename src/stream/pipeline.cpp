@@ -1,0 +1,230 @@
+#include "imr/stream/pipeline.h"
+
+#include <algorithm>
+
+namespace imr::stream {
+namespace {
+
+using clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr milliseconds result_wait{5};
+
+std::vector<topic_partition> as_vector(const std::set<topic_partition>& partitions) {
+    return {partitions.begin(), partitions.end()};
+}
+
+}  // namespace
+
+pipeline::pipeline(record_source& source, record_sink& sink, const processor_factory& make_processor,
+                   pipeline_config config, pipeline_probe& probe, observe::logger& log)
+    : source_(source),
+      sink_(sink),
+      config_(config),
+      probe_(probe),
+      log_(log),
+      driver_processor_(make_processor()),
+      pool_(std::max<size_t>(1, config.workers), make_processor) {
+    source_.set_rebalance_listener(this);
+    sink_.set_delivery_listener(this);
+}
+
+pipeline::~pipeline() {
+    source_.set_rebalance_listener(nullptr);
+    sink_.set_delivery_listener(nullptr);
+}
+
+pipeline_result pipeline::run(std::stop_token stop) {
+    log_.info("pipeline_started", {{"workers", static_cast<int64_t>(pool_.size())},
+                                   {"max_in_flight", static_cast<int64_t>(config_.max_in_flight)}});
+    while (!stop.stop_requested() && !failure_) {
+        probe_.loop_ticked();
+        const size_t in_flight = tracker_.in_flight();
+        const milliseconds timeout = in_flight > 0 ? milliseconds{0} : config_.poll_timeout;
+        // Never take more than the cap allows; still poll for one when full, because
+        // polling is what serves rebalances and keeps the group membership alive.
+        const size_t room = config_.max_in_flight > in_flight ? config_.max_in_flight - in_flight : 0;
+        accept(source_.poll(std::clamp<size_t>(room, 1, config_.poll_batch), timeout));
+        collect(tracker_.in_flight() > 0 ? result_wait : milliseconds{0});
+        sink_.poll(milliseconds{0});
+        if (sink_.fatal()) fail("the producer hit a fatal error");
+        apply_flow_control();
+        store_offsets(false);
+    }
+
+    // Graceful stop: no new input, finish what is in flight, then commit and leave.
+    if (!failure_) {
+        log_.info("pipeline_draining", {{"in_flight", static_cast<int64_t>(tracker_.in_flight())}});
+        drain(assigned_, config_.drain_timeout);
+        if (!sink_.flush(config_.drain_timeout)) log_.warn("producer_flush_timed_out");
+    }
+    store_offsets(true);
+    if (!failure_ && !source_.commit_now()) {
+        probe_.commit_failed();
+        log_.warn("final_commit_failed");
+    }
+    source_.close();
+    log_.info("pipeline_stopped", {{"clean", !failure_.has_value()},
+                                   {"abandoned_in_flight", static_cast<int64_t>(tracker_.in_flight())}});
+    return failure_ ? pipeline_result{false, *failure_} : pipeline_result{};
+}
+
+void pipeline::accept(std::vector<input_record> records) {
+    for (auto& record : records) {
+        probe_.consumed(record.value.size());
+        auto& queue = queues_[record.where];
+        if (queue.epoch == 0) queue.epoch = next_epoch_++;
+        tracker_.track(record.where, record.offset);
+        auto& entry = queue.slots[record.offset];
+        entry.input.where = record.where;
+        entry.input.offset = record.offset;
+        pool_.submit(std::move(record), queue.epoch);
+    }
+    probe_.in_flight(tracker_.in_flight());
+    probe_.queue_depth(pool_.queued());
+}
+
+void pipeline::collect(milliseconds wait) {
+    auto results = pool_.take_results(wait);
+    for (auto& result : results) {
+        const auto it = queues_.find(result.input.where);
+        // A result for a partition revoked (or revoked and re-assigned) meanwhile: its
+        // offset is no longer ours to commit; the new owner processes it again.
+        if (it == queues_.end() || it->second.epoch != result.epoch) continue;
+        const auto entry = it->second.slots.find(result.input.offset);
+        if (entry == it->second.slots.end()) continue;
+        entry->second.ready = true;
+        entry->second.input = std::move(result.input);
+        entry->second.output = std::move(result.output);
+    }
+    if (!results.empty()) release_all();
+}
+
+void pipeline::release_all() {
+    for (auto& [where, queue] : queues_) release(queue);
+}
+
+// Produces the ready results at the head of a partition, in offset order, so that
+// per-partition order of outcomes follows the order of inputs.
+void pipeline::release(partition_queue& queue) {
+    while (!queue.slots.empty() && queue.slots.begin()->second.ready && !failure_) {
+        slot& head = queue.slots.begin()->second;
+        const produce_status status = sink_.produce(*head.output);
+        if (status == produce_status::queue_full) return;  // retried after the next poll
+        if (status == produce_status::failed) {
+            probe_.produce_rejected(head.output->kind);
+            if (head.output->kind == output_kind::dead_letter) {
+                fail("a dead letter could not be produced");
+                return;
+            }
+            // The outcome was refused (e.g. too large for the topic): keep the input
+            // as a dead letter instead of losing it.
+            head.output = driver_processor_->dead_letter(head.input, "outcome_rejected",
+                                                         "the outcome record was refused by the producer");
+            continue;
+        }
+        queue.slots.erase(queue.slots.begin());
+    }
+}
+
+void pipeline::on_delivery(const delivery_report& report) {
+    if (!report.delivered) {
+        probe_.delivery_failed(report.kind);
+        log_.error("delivery_failed", {{"kind", report.kind == output_kind::outcome ? "outcome" : "dead_letter"},
+                                       {"topic", report.source.topic},
+                                       {"partition", static_cast<int64_t>(report.source.partition)},
+                                       {"offset", report.source_offset},
+                                       {"error", report.error}});
+        // Not delivered after the client's own retries: stop before anything later is
+        // committed past this input.
+        fail("a record could not be delivered");
+        return;
+    }
+    probe_.delivered(report.kind, 0);
+    tracker_.complete(report.source, report.source_offset);
+    probe_.in_flight(tracker_.in_flight());
+}
+
+void pipeline::apply_flow_control() {
+    const size_t in_flight = tracker_.in_flight();
+    if (!paused_ && in_flight >= config_.max_in_flight && !assigned_.empty()) {
+        source_.pause(as_vector(assigned_));
+        paused_ = true;
+        probe_.paused_partitions(assigned_.size());
+        log_.debug("partitions_paused", {{"in_flight", static_cast<int64_t>(in_flight)}});
+    } else if (paused_ && in_flight <= config_.max_in_flight / 2) {
+        source_.resume(as_vector(assigned_));
+        paused_ = false;
+        probe_.paused_partitions(0);
+        log_.debug("partitions_resumed", {{"in_flight", static_cast<int64_t>(in_flight)}});
+    }
+}
+
+void pipeline::store_offsets(bool force) {
+    const auto now = clock::now();
+    if (!force && now - last_store_ < config_.store_interval) return;
+    last_store_ = now;
+    auto advanced = tracker_.take_advanced();
+    if (advanced.empty()) return;
+    source_.store(advanced);
+    probe_.offsets_stored(advanced.size());
+}
+
+bool pipeline::pending_in(const std::set<topic_partition>& partitions) const {
+    return std::any_of(partitions.begin(), partitions.end(),
+                       [&](const topic_partition& p) { return tracker_.in_flight(p) > 0; });
+}
+
+void pipeline::drain(const std::set<topic_partition>& partitions, milliseconds timeout) {
+    const auto deadline = clock::now() + timeout;
+    while (pending_in(partitions) && !failure_ && clock::now() < deadline) {
+        collect(result_wait);
+        release_all();
+        sink_.poll(milliseconds{0});
+        if (sink_.fatal()) fail("the producer hit a fatal error");
+    }
+}
+
+void pipeline::on_assigned(const std::vector<topic_partition>& partitions) {
+    for (const auto& p : partitions) {
+        assigned_.insert(p);
+        auto& queue = queues_[p];
+        if (queue.epoch == 0) queue.epoch = next_epoch_++;
+    }
+    if (paused_) source_.pause(partitions);
+    probe_.rebalanced();
+    log_.info("partitions_assigned", {{"count", static_cast<int64_t>(partitions.size())},
+                                      {"owned", static_cast<int64_t>(assigned_.size())}});
+}
+
+void pipeline::on_revoked(const std::vector<topic_partition>& partitions) {
+    const std::set<topic_partition> revoked(partitions.begin(), partitions.end());
+    // Finish what we can so the next owner redoes as little as possible; what is still
+    // in flight at the deadline is dropped uncommitted (at-least-once).
+    drain(revoked, config_.drain_timeout);
+    std::vector<committed_offset> final_offsets;
+    for (const auto& p : revoked) {
+        if (auto next = tracker_.watermark(p)) final_offsets.push_back({p, *next});
+    }
+    if (!final_offsets.empty()) source_.store(final_offsets);
+    size_t abandoned = 0;
+    for (const auto& p : revoked) {
+        abandoned += tracker_.in_flight(p);
+        tracker_.forget(p);
+        queues_.erase(p);
+        assigned_.erase(p);
+    }
+    probe_.rebalanced();
+    probe_.in_flight(tracker_.in_flight());
+    log_.info("partitions_revoked", {{"count", static_cast<int64_t>(partitions.size())},
+                                     {"abandoned_in_flight", static_cast<int64_t>(abandoned)},
+                                     {"owned", static_cast<int64_t>(assigned_.size())}});
+}
+
+void pipeline::fail(std::string reason) {
+    if (failure_) return;
+    log_.error("pipeline_failed", {{"reason", reason}});
+    failure_ = std::move(reason);
+}
+
+}  // namespace imr::stream
