@@ -38,13 +38,49 @@ std::string_view strip_punctuation(std::string_view s) {
     return s;
 }
 
-// Removes the source's own name from the front of a title.
+// Removes the source's own name, and the separator after it, from the front of a title:
+// "ODG, Shoulder" and "ODG/Pain/Office Visits" are titled "Shoulder", "Pain/Office Visits".
 std::string_view title_without_source(std::string_view title) {
     for (const std::string_view prefix :
          {"MTUS/ACOEM", "MTUS", "ACOEM", "Official Disability Guidelines (ODG)", "(ODG)", "ODG"}) {
-        if (text::starts_with_ci(title, prefix)) return trim(title.substr(prefix.size()));
+        if (text::starts_with_ci(title, prefix)) {
+            title = title.substr(prefix.size());
+            break;
+        }
+    }
+    while (!title.empty() && (title.front() == ',' || title.front() == '/' || title.front() == '-' ||
+                              title.front() == ':' || title.front() == ' ')) {
+        title.remove_prefix(1);
     }
     return title;
+}
+
+bool has_year(std::string_view s) {
+    for (size_t i = 0; i + 4 <= s.size(); ++i) {
+        if ((s[i] == '1' || s[i] == '2') && text::is_digit(s[i + 1]) && text::is_digit(s[i + 2]) &&
+            text::is_digit(s[i + 3]) && (i == 0 || !text::is_alnum(s[i - 1])) &&
+            (i + 4 == s.size() || !text::is_alnum(s[i + 4]))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// "MTUS Shoulder Complaints 2004, Section(s): Summary, and Opioid Treatment 2016,
+// Section(s): ..." cites two chapters: split before each ", and <Chapter> <year>".
+std::vector<std::string_view> split_chapters(std::string_view clause) {
+    std::vector<std::string_view> chapters;
+    size_t start = 0;
+    for (size_t at = find_ci(clause, ", and "); at != npos; at = find_ci(clause, ", and ", at + 1)) {
+        const size_t next = at + 6;
+        if (next >= clause.size() || !text::is_upper(clause[next])) continue;
+        const size_t comma = clause.find(',', next);
+        if (!has_year(clause.substr(next, (comma == npos ? clause.size() : comma) - next))) continue;
+        chapters.push_back(trim(clause.substr(start, at - start)));
+        start = next;
+    }
+    chapters.push_back(trim(clause.substr(start)));
+    return chapters;
 }
 
 // Finds a four-digit year (19xx/20xx) standing alone in `title` and removes it.
@@ -101,6 +137,22 @@ std::vector<guideline_citation> read_clause(std::string_view clause) {
     return citations;
 }
 
+// A clause that cites several MTUS chapters gives one citation per chapter.
+std::vector<guideline_citation> read_chapters(std::string_view clause) {
+    const auto chapters = split_chapters(clause);
+    if (chapters.size() == 1) return read_clause(clause);
+    std::vector<guideline_citation> out;
+    const bool mtus = find_ci(clause, "MTUS") != npos && find_ci(clause, "Non-MTUS") == npos;
+    for (const auto chapter : chapters) {
+        auto citations = read_clause(chapter);
+        for (auto& c : citations) {
+            if (mtus) c.source = "MTUS";  // later chapters do not repeat the source's name
+            out.push_back(std::move(c));
+        }
+    }
+    return out;
+}
+
 // Sentences of a line without "Decision based on" clauses (older wording, 2013 notices):
 // every sentence that names a guideline, except those saying it was not used.
 std::vector<std::string_view> cited_sentences(std::string_view line) {
@@ -136,7 +188,7 @@ guideline_basis read_citations(std::string_view line) {
 
     for (const auto clause : clauses) {
         if (clause.empty()) continue;
-        for (auto& citation : read_clause(clause)) {
+        for (auto& citation : read_chapters(clause)) {
             if (std::find(basis.sources.begin(), basis.sources.end(), citation.source) ==
                 basis.sources.end()) {
                 basis.sources.push_back(citation.source);

@@ -27,6 +27,7 @@ classified_document document_classifier::classify_or_throw(std::string_view byte
     source.bytes = bytes.size();
     auto decoded = decoder_.decode(bytes);
     if (!decoded) {
+        source.document_id = decoder_.last_document_id();
         out.failure = std::move(decoded).err();
         out.json = output::error_to_json(*out.failure, source);
         return out;

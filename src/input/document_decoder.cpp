@@ -63,6 +63,7 @@ document_decoder::document_decoder(document_decoder&&) noexcept = default;
 document_decoder& document_decoder::operator=(document_decoder&&) noexcept = default;
 
 result<decoded_document> document_decoder::decode(std::string_view bytes) {
+    last_id_.reset();
     if (bytes.size() > limits_.max_input_bytes) {
         return {errc::too_large, "the document is " + std::to_string(bytes.size()) +
                                      " bytes; the limit is " +
@@ -83,7 +84,11 @@ result<decoded_document> document_decoder::decode_envelope(std::string_view byte
         return {errc::bad_envelope, "the envelope is not valid JSON"};
     }
     simdjson::ondemand::object object;
-    if (doc.get_object().get(object) != simdjson::SUCCESS) {
+    simdjson::ondemand::json_type type;
+    if (doc.type().get(type) != simdjson::SUCCESS) {
+        return {errc::bad_envelope, "the envelope is not valid JSON"};
+    }
+    if (type != simdjson::ondemand::json_type::object || doc.get_object().get(object) != simdjson::SUCCESS) {
         return {errc::bad_envelope, "the envelope is not a JSON object"};
     }
 
@@ -101,11 +106,15 @@ result<decoded_document> document_decoder::decode_envelope(std::string_view byte
         }
         std::string_view string_value;
         if (key == "id") {
+            int64_t number = 0;
             if (value.get_string().get(string_value) == simdjson::SUCCESS) {
                 id = std::string(string_value);
-            } else if (std::string_view raw = value.raw_json_token(); !raw.empty()) {
-                id = std::string(raw);  // numeric ids are kept as written
+            } else if (value.get_int64().get(number) == simdjson::SUCCESS) {
+                id = std::to_string(number);
+            } else {
+                return {errc::bad_envelope, "envelope field \"id\" must be a string or an integer"};
             }
+            last_id_ = id;
         } else if (key == "text" || key == "pdf_base64") {
             if (value.get_string().get(string_value) != simdjson::SUCCESS) {
                 return {errc::bad_envelope, "envelope field \"" + std::string(key) +
@@ -119,6 +128,7 @@ result<decoded_document> document_decoder::decode_envelope(std::string_view byte
     }
 
     result<decoded_document> decoded = [&]() -> result<decoded_document> {
+        // Numbers and strings only: an id is matched by consumers, not interpreted.
         if (text) return decode_text(*text, input_format::envelope_text);
         if (!pdf_base64) {
             return {errc::bad_envelope, "the envelope has neither \"text\" nor \"pdf_base64\""};

@@ -48,6 +48,7 @@ pipeline_result pipeline::run(std::stop_token stop) {
         collect(tracker_.in_flight() > 0 ? result_wait : milliseconds{0});
         sink_.poll(milliseconds{0});
         if (sink_.fatal()) fail("the producer hit a fatal error");
+        if (source_.fatal()) fail("the consumer hit a fatal error");
         apply_flow_control();
         store_offsets(false);
     }

@@ -40,12 +40,19 @@ public:
 
     [[nodiscard]] result<decoded_document> decode(std::string_view bytes);
 
+    // The "id" of the last envelope decoded, also when decoding it failed, so that an
+    // error record can still be matched to its document. Empty for non-envelopes.
+    [[nodiscard]] const std::optional<std::string>& last_document_id() const noexcept {
+        return last_id_;
+    }
+
 private:
     struct envelope_parser;
     result<decoded_document> decode_envelope(std::string_view bytes);
 
     decoder_limits limits_;
     std::unique_ptr<envelope_parser> json_;
+    std::optional<std::string> last_id_;
 };
 
 }  // namespace imr::input

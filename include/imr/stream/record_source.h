@@ -40,6 +40,8 @@ public:
     virtual bool commit_now() = 0;
     // Leaves the group after a final commit.
     virtual void close() = 0;
+    // A fatal client error: the process must stop.
+    [[nodiscard]] virtual bool fatal() const { return false; }
 };
 
 }  // namespace imr::stream

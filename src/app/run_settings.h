@@ -1,0 +1,60 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace imr::app {
+
+using kafka_properties = std::vector<std::pair<std::string, std::string>>;
+
+// Everything `imr-stream run` can be told. Each setting is declared once (see
+// run_settings.cpp): its flag, environment variable, config-file key, default and help.
+struct run_settings {
+    std::string brokers = "127.0.0.1:9092";
+    std::string group = "imr-stream";
+    std::string input_topic = "imr.determinations.raw";
+    std::string outcomes_topic = "imr.determinations.outcomes";
+    std::string dlq_topic = "imr.determinations.dlq";
+    unsigned workers = 0;  // 0: one per core
+    size_t max_in_flight = 1024;
+    size_t poll_batch = 256;
+    size_t queued_max_kbytes = 16384;
+    size_t queued_min_messages = 1000;
+    size_t max_input_bytes = size_t{16} << 20;
+    std::chrono::milliseconds shutdown_timeout{30000};
+    std::chrono::milliseconds statistics_interval{5000};
+    std::string metrics_address = "0.0.0.0:9464";
+    std::string log_level = "info";
+    std::optional<std::filesystem::path> vocabulary_dir;
+    kafka_properties consumer_properties;
+    kafka_properties producer_properties;
+};
+
+// Collects the raw flag values; `resolve` then merges flags, IMR_* environment
+// variables and the config file (in that order of precedence) over the defaults.
+class run_settings_parser {
+public:
+    void add_options(CLI::App& command);
+    // Throws std::invalid_argument with a message naming the setting and its source.
+    [[nodiscard]] run_settings resolve(const std::map<std::string, std::string>& environment) const;
+
+private:
+    std::map<std::string, std::string> flags_;  // setting name -> value given on the command line
+    std::vector<std::string> kafka_flags_;      // -X values
+    std::optional<std::string> config_file_;
+};
+
+// The current process environment as a map (IMR_* variables only).
+[[nodiscard]] std::map<std::string, std::string> imr_environment();
+
+}  // namespace imr::app
