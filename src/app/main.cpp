@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "classify_command.h"
+#include "run_command.h"
+#include "run_settings.h"
 #include "imr/version.h"
 
 int main(int argc, char** argv) {
@@ -21,6 +23,11 @@ int main(int argc, char** argv) {
     classify_cmd->add_option("--max-bytes", classify.max_input_bytes, "Largest accepted input, in bytes");
     classify_cmd->add_flag("!--no-progress", classify.progress, "Never show progress on stderr");
 
+    imr::app::run_settings_parser run_settings;
+    auto* run_cmd = app.add_subcommand(
+        "run", "Consume raw documents from Kafka, classify them, produce outcomes and dead letters");
+    run_settings.add_options(*run_cmd);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -28,6 +35,7 @@ int main(int argc, char** argv) {
     }
     try {
         if (*classify_cmd) return imr::app::run_classify(classify);
+        if (*run_cmd) return imr::app::run_service(run_settings);
     } catch (const std::exception& e) {
         std::cerr << "imr-stream: " << e.what() << '\n';
         return 2;

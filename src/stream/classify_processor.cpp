@@ -40,6 +40,7 @@ output_record classify_processor::process(const input_record& input) {
     out.value = std::move(result.json);
     out.source = input.where;
     out.source_offset = input.offset;
+    out.source_timestamp_ms = input.timestamp_ms;
     add_source_headers(input, out);
     out.headers.push_back({std::string(headers::content_type), "application/json"});
     return out;
@@ -54,6 +55,7 @@ output_record classify_processor::dead_letter(const input_record& input, std::st
     out.headers = input.headers;
     out.source = input.where;
     out.source_offset = input.offset;
+    out.source_timestamp_ms = input.timestamp_ms;
     add_source_headers(input, out);
     out.headers.push_back({std::string(headers::error_code), std::string(code)});
     out.headers.push_back({std::string(headers::error_message), std::string(message)});

@@ -83,6 +83,7 @@ void pipeline::accept(std::vector<input_record> records) {
     }
     probe_.in_flight(tracker_.in_flight());
     probe_.queue_depth(pool_.queued());
+    probe_.workers(pool_.busy_workers(), pool_.size());
 }
 
 void pipeline::collect(milliseconds wait) {
@@ -141,7 +142,13 @@ void pipeline::on_delivery(const delivery_report& report) {
         fail("a record could not be delivered");
         return;
     }
-    probe_.delivered(report.kind, 0);
+    std::optional<milliseconds> latency;
+    if (report.source_timestamp_ms) {
+        const auto now = std::chrono::duration_cast<milliseconds>(
+            std::chrono::system_clock::now().time_since_epoch());
+        latency = now - milliseconds(*report.source_timestamp_ms);
+    }
+    probe_.delivered(report.kind, report.bytes, latency);
     tracker_.complete(report.source, report.source_offset);
     probe_.in_flight(tracker_.in_flight());
 }
@@ -194,6 +201,7 @@ void pipeline::on_assigned(const std::vector<topic_partition>& partitions) {
     }
     if (paused_) source_.pause(partitions);
     probe_.rebalanced();
+    probe_.assigned_partitions(assigned_.size());
     log_.info("partitions_assigned", {{"count", static_cast<int64_t>(partitions.size())},
                                       {"owned", static_cast<int64_t>(assigned_.size())}});
 }
@@ -216,6 +224,7 @@ void pipeline::on_revoked(const std::vector<topic_partition>& partitions) {
         assigned_.erase(p);
     }
     probe_.rebalanced();
+    probe_.assigned_partitions(assigned_.size());
     probe_.in_flight(tracker_.in_flight());
     log_.info("partitions_revoked", {{"count", static_cast<int64_t>(partitions.size())},
                                      {"abandoned_in_flight", static_cast<int64_t>(abandoned)},

@@ -172,7 +172,13 @@ private:
             fail_kind = fail_kind_;
         }
         for (const auto& r : batch) {
-            delivery_report report{r.kind, r.source, r.source_offset, !(fail_kind && *fail_kind == r.kind), ""};
+            delivery_report report;
+            report.kind = r.kind;
+            report.source = r.source;
+            report.source_offset = r.source_offset;
+            report.delivered = !(fail_kind && *fail_kind == r.kind);
+            report.bytes = r.value.size();
+            report.source_timestamp_ms = r.source_timestamp_ms;
             if (!report.delivered) report.error = "simulated failure";
             if (listener_ != nullptr) listener_->on_delivery(report);
         }

@@ -67,6 +67,9 @@ public:
     [[nodiscard]] std::string fatal_reason() const { return events_.fatal_reason(); }
     // Assignments plus revocations seen so far (each rebalance callback counts once).
     [[nodiscard]] std::size_t rebalance_count() const noexcept { return rebalances_.load(); }
+    // The librdkafka handle, still owned by the source: for diagnostics and tests (e.g.
+    // rd_kafka_test_fatal_error). Never destroy it or change its assignment.
+    [[nodiscard]] rd_kafka_t* native_handle() const noexcept { return rk_.get(); }
 
 private:
     static void rebalance_trampoline(rd_kafka_t* rk, rd_kafka_resp_err_t err,

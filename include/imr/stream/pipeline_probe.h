@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 
 #include "imr/stream/record.h"
 
@@ -13,7 +14,9 @@ class pipeline_probe {
 public:
     virtual ~pipeline_probe() = default;
     virtual void consumed(size_t /*bytes*/) {}
-    virtual void delivered(output_kind /*kind*/, size_t /*bytes*/) {}
+    // `latency`: from the input's timestamp to this acknowledgement, when known.
+    virtual void delivered(output_kind /*kind*/, size_t /*bytes*/,
+                           std::optional<std::chrono::milliseconds> /*latency*/) {}
     virtual void delivery_failed(output_kind /*kind*/) {}
     virtual void produce_rejected(output_kind /*kind*/) {}
     virtual void in_flight(size_t /*documents*/) {}
@@ -21,6 +24,8 @@ public:
     virtual void paused_partitions(size_t /*count*/) {}
     virtual void rebalanced() {}
     virtual void offsets_stored(size_t /*partitions*/) {}
+    virtual void assigned_partitions(size_t /*count*/) {}
+    virtual void workers(size_t /*busy*/, size_t /*total*/) {}
     virtual void commit_failed() {}
     virtual void loop_ticked() {}
 };

@@ -40,6 +40,7 @@ struct output_record {
     std::vector<header> headers;
     topic_partition source;
     int64_t source_offset = 0;
+    std::optional<int64_t> source_timestamp_ms;  // for end-to-end latency
 };
 
 }  // namespace imr::stream

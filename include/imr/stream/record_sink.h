@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "imr/stream/record.h"
@@ -14,6 +15,8 @@ struct delivery_report {
     int64_t source_offset = 0;
     bool delivered = false;
     std::string error;  // the client's message when not delivered; never record content
+    size_t bytes = 0;   // value size of the produced record
+    std::optional<int64_t> source_timestamp_ms;
 };
 
 class delivery_listener {
