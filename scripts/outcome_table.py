@@ -1,25 +1,40 @@
 #!/usr/bin/env python3
-"""Prints outcome JSON lines (stdin) as a short table: letter, items, upheld/overturned, categories."""
+"""Prints outcome records as a short table: letter, items, upheld/overturned, categories.
+
+stdin: JSON lines (imr-stream classify), or with --keyed "KEY<TAB>JSON" lines (kcat -f '%k\\t%s\\n'),
+where the latest record of each key is shown once.
+"""
 import json
 import os
 import sys
 
 
+def name_of(record):
+    source = record.get("source", {})
+    if source.get("file"):
+        return os.path.basename(source["file"])
+    return f"{source.get('topic')}[{source.get('partition')}]@{source.get('offset')}"
+
+
 def main() -> int:
-    rows = 0
-    print(f"{'letter':28} {'items':>5} {'upheld':>6} {'overt.':>6}  categories")
+    keyed = "--keyed" in sys.argv[1:]
+    latest = {}
     for line in sys.stdin:
-        record = json.loads(line)
-        source = record.get("source", {})
-        name = os.path.basename(source.get("file") or f"{source.get('topic')}/{source.get('partition')}@{source.get('offset')}")
+        line = line.rstrip("\n")
+        if not line:
+            continue
+        key, _, body = line.partition("\t") if keyed else ("", "", line)
+        record = json.loads(body)
+        latest[key or name_of(record)] = record
+    print(f"{'letter':30} {'items':>5} {'upheld':>6} {'overt.':>6}  categories")
+    for name, record in latest.items():
         if record.get("kind") == "error":
-            print(f"{name:28} error: {record['error']['code']}")
+            print(f"{name[:30]:30} error: {record['error']['code']}")
             continue
         summary = record["summary"]
-        categories = sorted({item["subcategory"] for item in record["items"]})
-        print(f"{name:28} {summary['items']:>5} {summary['upheld']:>6} {summary['overturned']:>6}  {', '.join(categories)}")
-        rows += 1
-    print(f"{rows} letters classified")
+        categories = sorted({f"{i['category']}/{i['subcategory']}" for i in record["items"]})
+        print(f"{name[:30]:30} {summary['items']:>5} {summary['upheld']:>6} {summary['overturned']:>6}  {', '.join(categories)}")
+    print(f"{len(latest)} letters")
     return 0
 
 
