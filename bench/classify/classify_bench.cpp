@@ -86,7 +86,8 @@ bool verify(benchmark::State& state, imr::document_classifier& classifier,
 
 void run_documents(benchmark::State& state, const std::vector<std::string>& documents,
                    size_t total_bytes) {
-    imr::document_classifier classifier(shared_engine(), {});
+    imr::null_classification_probe probe;
+    imr::document_classifier classifier(shared_engine(), {}, probe);
     if (!verify(state, classifier, documents)) return;
     size_t index = 0;
     for (auto _ : state) {

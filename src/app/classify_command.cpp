@@ -19,6 +19,7 @@
 #include "imr/engine/document_classifier.h"
 #include "imr/engine/engine.h"
 #include "imr/input/pdf_text.h"
+#include "imr/observe/classification_metrics.h"
 #include "imr/output/outcome_json.h"
 
 namespace imr::app {
@@ -138,11 +139,13 @@ int run_classify(const classify_options& options) {
     const unsigned jobs = std::clamp<unsigned>(options.jobs == 0 ? hardware : options.jobs, 1,
                                                static_cast<unsigned>(std::max<size_t>(files.size(), 1)));
 
+    prometheus::Registry registry;
+    observe::classification_metrics metrics(registry);
     ordered_output output(size_t{64} * jobs);
     std::atomic<size_t> next_file{0};
     const input::decoder_limits limits{options.max_input_bytes};
     auto work = [&] {
-        document_classifier classifier(shared_engine, limits);
+        document_classifier classifier(shared_engine, limits, metrics);
         for (size_t index = next_file++; index < files.size(); index = next_file++) {
             output.wait_for_room(index);
             output::source_info source;
@@ -163,6 +166,7 @@ int run_classify(const classify_options& options) {
     const bool show_progress = options.progress && isatty(STDERR_FILENO) == 1 && files.size() > 1;
     const size_t failures = output.write_all(files.size(), stdout, show_progress);
     std::fflush(stdout);
+    if (options.summary) metrics.print_summary(stderr);
     return failures == 0 ? 0 : 1;
 }
 

@@ -14,6 +14,7 @@ struct classify_options {
     std::optional<std::filesystem::path> vocabulary_dir;
     size_t max_input_bytes = size_t{16} << 20;
     bool progress = true;  // shown only when stderr is a terminal
+    bool summary = true;   // the run's counters on stderr at the end
 };
 
 // `imr-stream classify`: one JSON line per input on stdout, in input order.

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingDirectory);
     classify_cmd->add_option("--max-bytes", classify.max_input_bytes, "Largest accepted input, in bytes");
     classify_cmd->add_flag("!--no-progress", classify.progress, "Never show progress on stderr");
+    classify_cmd->add_flag("!--no-summary", classify.summary, "Do not print the counters summary on stderr");
 
     imr::app::run_settings_parser run_settings;
     auto* run_cmd = app.add_subcommand(

@@ -1,14 +1,29 @@
 #include "imr/engine/document_classifier.h"
 
+#include <chrono>
 #include <exception>
 
 namespace imr {
 
-document_classifier::document_classifier(const engine& shared_engine, input::decoder_limits limits)
-    : engine_(shared_engine), decoder_(limits) {}
+document_classifier::document_classifier(const engine& shared_engine, input::decoder_limits limits,
+                                         classification_probe& probe)
+    : engine_(shared_engine), decoder_(limits), probe_(probe) {}
 
 classified_document document_classifier::classify(std::string_view bytes,
                                                   output::source_info source) {
+    const auto started = std::chrono::steady_clock::now();
+    classified_document out = classify_guarded(bytes, source);
+    const auto took = std::chrono::steady_clock::now() - started;
+    if (out.failure) {
+        probe_.failed(out.failure->code, took);
+    } else {
+        probe_.classified(*out.value, took);
+    }
+    return out;
+}
+
+classified_document document_classifier::classify_guarded(std::string_view bytes,
+                                                          output::source_info source) {
     try {
         return classify_or_throw(bytes, source);
     } catch (const std::exception& e) {

@@ -1,6 +1,5 @@
 #include "imr/stream/classify_processor.h"
 
-#include <chrono>
 
 namespace imr::stream {
 namespace {
@@ -16,7 +15,7 @@ void add_source_headers(const input_record& input, output_record& out) {
 
 classify_processor::classify_processor(const engine& shared_engine, input::decoder_limits limits,
                                        classification_probe& probe)
-    : classifier_(shared_engine, limits), probe_(probe) {}
+    : classifier_(shared_engine, limits, probe) {}
 
 output_record classify_processor::process(const input_record& input) {
     output::source_info source;
@@ -25,15 +24,10 @@ output_record classify_processor::process(const input_record& input) {
     source.offset = input.offset;
     source.timestamp_ms = input.timestamp_ms;
 
-    const auto started = std::chrono::steady_clock::now();
     classified_document result = classifier_.classify(input.value, source);
-    const auto took = std::chrono::steady_clock::now() - started;
-
     if (result.failure) {
-        probe_.failed(result.failure->code, took);
         return dead_letter(input, to_string(result.failure->code), result.failure->message);
     }
-    probe_.classified(*result.value, took);
     output_record out;
     out.kind = output_kind::outcome;
     out.key = result.value->case_number ? result.value->case_number : input.key;

@@ -36,7 +36,6 @@ public:
 
 private:
     document_classifier classifier_;
-    classification_probe& probe_;
 };
 
 }  // namespace imr::stream
