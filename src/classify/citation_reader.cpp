@@ -92,7 +92,11 @@ std::optional<int> take_year(std::string& title) {
                                         [](char c) { return text::is_digit(c); });
         if (!starts_word || !ends_word || !digits || (title[i] != '1' && title[i] != '2')) continue;
         const int year = std::stoi(title.substr(i, 4));
-        title = std::string(strip_punctuation(trim(title.substr(0, i) + title.substr(i + 4))));
+        std::string rest = title.substr(0, i) + title.substr(i + 4);
+        for (size_t empty = rest.find("()"); empty != std::string::npos; empty = rest.find("()")) {
+            rest.erase(empty, 2);  // "(2009)" leaves empty parentheses behind
+        }
+        title = std::string(strip_punctuation(trim(rest)));
         return year;
     }
     return std::nullopt;
@@ -153,21 +157,65 @@ std::vector<guideline_citation> read_chapters(std::string_view clause) {
     return out;
 }
 
-// Sentences of a line without "Decision based on" clauses (older wording, 2013 notices):
-// every sentence that names a guideline, except those saying it was not used.
-std::vector<std::string_view> cited_sentences(std::string_view line) {
-    std::vector<std::string_view> out;
-    for (auto sentence : text::split_trimmed(line, '.')) {
-        if (contains_ci(sentence, "did not base") || contains_ci(sentence, "outside of the") ||
-            contains_ci(sentence, "not cite")) {
-            continue;
-        }
-        if (contains_ci(sentence, "MTUS") || contains_ci(sentence, "ODG") ||
-            contains_ci(sentence, "ACOEM") || contains_ci(sentence, "Official Disability")) {
-            out.push_back(sentence);
+// Older wording (2013 notices) has no "Decision based on" clauses but sentences such as
+// "The Claims Administrator based its decision on the Chronic Pain Medical Treatment
+// Guidelines, (2009), Opioids, pages 78-80, which is part of the MTUS." Every sentence
+// that names a guideline is read, except those saying a guideline was not used.
+std::vector<guideline_citation> read_sentence(std::string_view sentence) {
+    const bool non_mtus = contains_ci(sentence, "not part of the MTUS") || contains_ci(sentence, "Non-MTUS") ||
+                          contains_ci(sentence, "outside of the MTUS") || contains_ci(sentence, "outside the MTUS");
+    // What the guideline is starts after "... decision on (the)".
+    if (const size_t on = find_ci(sentence, "decision on "); on != npos) {
+        sentence = trim(sentence.substr(on + std::string_view("decision on ").size()));
+        if (text::starts_with_ci(sentence, "the ")) sentence.remove_prefix(4);
+    }
+    std::vector<std::string_view> parts;
+    for (auto piece : text::split_trimmed(sentence, ',')) {
+        if (text::starts_with_ci(piece, "which is") || text::starts_with_ci(piece, "which are")) continue;
+        parts.push_back(piece);
+    }
+    guideline_citation c;
+    std::string title;
+    for (auto part : parts) {
+        std::string_view p = part;
+        while (!p.empty() && p.front() == '(') p.remove_prefix(1);
+        while (!p.empty() && p.back() == ')') p.remove_suffix(1);
+        if (p.size() == 4 && has_year(p)) {
+            c.year = std::stoi(std::string(p));
+        } else if (text::starts_with_ci(p, "page")) {
+            const size_t space = p.find(' ');
+            if (space != npos) c.pages.emplace_back(trim(p.substr(space + 1)));
+        } else if (title.empty()) {
+            title = std::string(strip_punctuation(title_without_source(part)));
+        } else {
+            c.sections.emplace_back(strip_punctuation(part));
         }
     }
+    if (!c.year) c.year = take_year(title);
+    c.title = std::move(title);
+    std::vector<guideline_citation> out;
+    for (const auto source : sources_of(sentence, non_mtus)) {
+        c.source = std::string(source);
+        out.push_back(c);
+    }
     return out;
+}
+
+bool names_a_guideline(std::string_view sentence) {
+    return contains_ci(sentence, "MTUS") || contains_ci(sentence, "ODG") || contains_ci(sentence, "ACOEM") ||
+           contains_ci(sentence, "Official Disability") || contains_ci(sentence, "American College of Occupational");
+}
+
+bool declines_a_guideline(std::string_view sentence) {
+    return contains_ci(sentence, "did not base") || contains_ci(sentence, "not cite") ||
+           (contains_ci(sentence, "outside of the") && !contains_ci(sentence, "decision on"));
+}
+
+void add_citation(guideline_basis& basis, guideline_citation citation) {
+    if (std::find(basis.sources.begin(), basis.sources.end(), citation.source) == basis.sources.end()) {
+        basis.sources.push_back(citation.source);
+    }
+    basis.citations.push_back(std::move(citation));
 }
 
 }  // namespace
@@ -184,19 +232,26 @@ guideline_basis read_citations(std::string_view line) {
         clauses.push_back(trim(line.substr(begin, (next == npos ? line.size() : next) - begin)));
         at = next;
     }
-    if (clauses.empty()) clauses = cited_sentences(line);
-
+    if (clauses.empty()) {
+        for (const auto sentence : text::split_trimmed(line, '.')) {
+            if (!names_a_guideline(sentence) || declines_a_guideline(sentence)) continue;
+            for (auto& citation : read_sentence(sentence)) add_citation(basis, std::move(citation));
+        }
+        return basis;
+    }
     for (const auto clause : clauses) {
         if (clause.empty()) continue;
-        for (auto& citation : read_chapters(clause)) {
-            if (std::find(basis.sources.begin(), basis.sources.end(), citation.source) ==
-                basis.sources.end()) {
-                basis.sources.push_back(citation.source);
-            }
-            basis.citations.push_back(std::move(citation));
-        }
+        for (auto& citation : read_chapters(clause)) add_citation(basis, std::move(citation));
     }
     return basis;
+}
+
+guideline_basis read_reviewer_citations(std::string_view line, const guideline_basis& claims_administrator) {
+    guideline_basis own = read_citations(line);
+    const bool adopts = contains_ci(line, "used by the Claims Administrator") &&
+                        (contains_ci(line, "relevant") || contains_ci(line, "appropriate"));
+    if (own.sources.empty() && adopts) return claims_administrator;
+    return own;
 }
 
 }  // namespace imr::classify

@@ -78,7 +78,7 @@ result<outcome> engine::classify_text(std::string_view raw) const {
         value.modified = parts.modified;
         value.qualifiers = parts.qualifiers;
         value.claims_administrator = classify::read_citations(raw_item.claims_administrator_citation);
-        value.reviewer = classify::read_citations(raw_item.reviewer_citation);
+        value.reviewer = classify::read_reviewer_citations(raw_item.reviewer_citation, value.claims_administrator);
         if (value.decision == decision::overturned) {
             value.reasons = {"medically_necessary"};
         } else {

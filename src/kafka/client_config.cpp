@@ -14,7 +14,8 @@ namespace {
 std::string redact_value(std::string text, const std::string& value) {
     if (value.empty()) return text;
     const auto replace_all = [&text](const std::string& needle) {
-        for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at)) {
+        for (std::size_t at = text.find(needle); at != std::string::npos;
+             at = text.find(needle, at)) {
             text.replace(at, needle.size(), "<redacted>");
             at += 10;
         }
@@ -28,8 +29,10 @@ std::string redact_value(std::string text, const std::string& value) {
 
 void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::string& value) {
     char errstr[512] = {};
-    if (rd_kafka_conf_set(&conf, name.c_str(), value.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
-        throw std::invalid_argument("kafka property \"" + name + "\": " + redact_value(errstr, value));
+    if (rd_kafka_conf_set(&conf, name.c_str(), value.c_str(), errstr, sizeof errstr) !=
+        RD_KAFKA_CONF_OK) {
+        throw std::invalid_argument("kafka property \"" + name +
+                                    "\": " + redact_value(errstr, value));
     }
 }
 
@@ -45,7 +48,8 @@ client_ptr make_client(rd_kafka_type_t type, conf_ptr conf) {
     rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr, sizeof errstr);
     if (rk == nullptr) {
         throw std::runtime_error(std::string("kafka: cannot create the ") +
-                                 (type == RD_KAFKA_CONSUMER ? "consumer" : "producer") + ": " + errstr);
+                                 (type == RD_KAFKA_CONSUMER ? "consumer" : "producer") + ": " +
+                                 errstr);
     }
     (void)conf.release();  // owned by rk from here on
     return client_ptr(rk);
@@ -53,18 +57,22 @@ client_ptr make_client(rd_kafka_type_t type, conf_ptr conf) {
 
 partition_list_ptr to_partition_list(const std::vector<stream::topic_partition>& partitions) {
     partition_list_ptr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
-    for (const auto& p : partitions) rd_kafka_topic_partition_list_add(list.get(), p.topic.c_str(), p.partition);
+    for (const auto& p : partitions)
+        rd_kafka_topic_partition_list_add(list.get(), p.topic.c_str(), p.partition);
     return list;
 }
 
-std::vector<stream::topic_partition> from_partition_list(const rd_kafka_topic_partition_list_t& list) {
+std::vector<stream::topic_partition> from_partition_list(
+    const rd_kafka_topic_partition_list_t& list) {
     std::vector<stream::topic_partition> out;
     out.reserve(static_cast<std::size_t>(list.cnt));
-    for (int i = 0; i < list.cnt; ++i) out.push_back({list.elems[i].topic, list.elems[i].partition});
+    for (int i = 0; i < list.cnt; ++i)
+        out.push_back({list.elems[i].topic, list.elems[i].partition});
     return out;
 }
 
-client_events::client_events(observe::logger& log, std::string_view role, statistics_callback on_statistics)
+client_events::client_events(observe::logger& log, std::string_view role,
+                             statistics_callback on_statistics)
     : log_(log), role_(role), on_statistics_(std::move(on_statistics)) {}
 
 void client_events::on_error(rd_kafka_t* rk, int err, const char* reason) {
@@ -87,9 +95,10 @@ void client_events::on_log(int syslog_level, const char* facility, const char* m
                                      : syslog_level <= 6 ? observe::log_level::info
                                                          : observe::log_level::debug;
     if (!log_.enabled(level)) return;
-    log_.log(level, "kafka_client_log", {{"client", role_},
-                                         {"facility", facility != nullptr ? facility : ""},
-                                         {"message", message != nullptr ? message : ""}});
+    log_.log(level, "kafka_client_log",
+             {{"client", role_},
+              {"facility", facility != nullptr ? facility : ""},
+              {"message", message != nullptr ? message : ""}});
 }
 
 void client_events::on_statistics(std::string_view json) {
@@ -105,6 +114,8 @@ void client_events::on_statistics(std::string_view json) {
 }
 
 void client_events::set_fatal(rd_kafka_t* rk, std::string_view context) {
+    // Every later call fails with __FATAL too; the first report is the one that explains.
+    if (fatal()) return;
     char errstr[512] = {};
     const rd_kafka_resp_err_t original = rd_kafka_fatal_error(rk, errstr, sizeof errstr);
     std::string reason = original != RD_KAFKA_RESP_ERR_NO_ERROR

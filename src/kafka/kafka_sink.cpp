@@ -6,6 +6,7 @@
 #include <climits>
 #include <exception>
 #include <memory>
+#include <optional>
 
 #include "imr/observe/logger.h"
 
@@ -28,10 +29,13 @@ struct delivery_token {
     stream::output_kind kind;
     stream::topic_partition source;
     int64_t source_offset;
+    std::size_t bytes;
+    std::optional<int64_t> source_timestamp_ms;
 };
 
 int to_poll_timeout(std::chrono::milliseconds timeout) {
-    return static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX));
+    return static_cast<int>(
+        std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX));
 }
 
 std::string_view kind_name(stream::output_kind kind) {
@@ -40,8 +44,9 @@ std::string_view kind_name(stream::output_kind kind) {
 
 }  // namespace
 
-kafka_sink::kafka_sink(std::string_view brokers, std::string outcomes_topic, std::string dead_letter_topic,
-                       const properties& extra, observe::logger& log, statistics_callback on_statistics)
+kafka_sink::kafka_sink(std::string_view brokers, std::string outcomes_topic,
+                       std::string dead_letter_topic, const properties& extra, observe::logger& log,
+                       statistics_callback on_statistics)
     : events_(log, "producer", std::move(on_statistics)),
       outcomes_topic_(std::move(outcomes_topic)),
       dead_letter_topic_(std::move(dead_letter_topic)) {
@@ -60,10 +65,11 @@ kafka_sink::kafka_sink(std::string_view brokers, std::string outcomes_topic, std
     rd_kafka_conf_set_dr_msg_cb(conf.get(), &kafka_sink::delivery_trampoline);
     rd_kafka_conf_set_error_cb(conf.get(), &kafka_sink::error_trampoline);
     rd_kafka_conf_set_log_cb(conf.get(), &kafka_sink::log_trampoline);
-    if (events_.wants_statistics()) rd_kafka_conf_set_stats_cb(conf.get(), &kafka_sink::statistics_trampoline);
+    if (events_.wants_statistics())
+        rd_kafka_conf_set_stats_cb(conf.get(), &kafka_sink::statistics_trampoline);
     rk_ = make_client(RD_KAFKA_PRODUCER, std::move(conf));
-    events_.log().info("kafka_producer_started",
-                       {{"outcomes_topic", outcomes_topic_}, {"dead_letter_topic", dead_letter_topic_}});
+    events_.log().info("kafka_producer_started", {{"outcomes_topic", outcomes_topic_},
+                                                  {"dead_letter_topic", dead_letter_topic_}});
 }
 
 kafka_sink::~kafka_sink() {
@@ -89,7 +95,8 @@ void kafka_sink::error_trampoline(rd_kafka_t* rk, int err, const char* reason, v
     static_cast<kafka_sink*>(opaque)->events_.on_error(rk, err, reason);
 }
 
-void kafka_sink::log_trampoline(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+void kafka_sink::log_trampoline(const rd_kafka_t* rk, int level, const char* facility,
+                                const char* message) {
     if (auto* self = static_cast<kafka_sink*>(rd_kafka_opaque(rk)); self != nullptr) {
         self->events_.on_log(level, facility, message);
     }
@@ -101,17 +108,20 @@ int kafka_sink::statistics_trampoline(rd_kafka_t*, char* json, std::size_t json_
 }
 
 stream::produce_status kafka_sink::produce(const stream::output_record& record) {
-    const std::string& topic = record.kind == stream::output_kind::outcome ? outcomes_topic_ : dead_letter_topic_;
+    const std::string& topic =
+        record.kind == stream::output_kind::outcome ? outcomes_topic_ : dead_letter_topic_;
 
     headers_ptr headers;
     if (!record.headers.empty()) {
         headers.reset(rd_kafka_headers_new(record.headers.size()));
         for (const auto& h : record.headers) {
-            rd_kafka_header_add(headers.get(), h.name.data(), static_cast<ssize_t>(h.name.size()), h.value.data(),
-                                static_cast<ssize_t>(h.value.size()));
+            rd_kafka_header_add(headers.get(), h.name.data(), static_cast<ssize_t>(h.name.size()),
+                                h.value.data(), static_cast<ssize_t>(h.value.size()));
         }
     }
-    auto token = std::make_unique<delivery_token>(delivery_token{record.kind, record.source, record.source_offset});
+    auto token = std::make_unique<delivery_token>(
+        delivery_token{record.kind, record.source, record.source_offset, record.value.size(),
+                       record.source_timestamp_ms});
 
     // A null key (not an empty one) when the record has none.
     const void* key = record.key ? record.key->data() : nullptr;
@@ -119,7 +129,8 @@ stream::produce_status kafka_sink::produce(const stream::output_record& record) 
     // RD_KAFKA_MSG_F_COPY: the caller's record may go away as soon as we return.
     const auto err = rd_kafka_producev(
         rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(key, key_size), RD_KAFKA_V_VALUE(const_cast<char*>(record.value.data()), record.value.size()),
+        RD_KAFKA_V_KEY(key, key_size),
+        RD_KAFKA_V_VALUE(const_cast<char*>(record.value.data()), record.value.size()),
         RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_OPAQUE(token.get()), RD_KAFKA_V_END);
 
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -132,14 +143,15 @@ stream::produce_status kafka_sink::produce(const stream::output_record& record) 
     // On failure librdkafka took neither: the unique_ptrs free them.
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) return stream::produce_status::queue_full;
     if (err == RD_KAFKA_RESP_ERR__FATAL) events_.set_fatal(rk_.get(), "produce");
-    events_.log().warn("kafka_produce_failed", {{"error", rd_kafka_err2name(err)},
-                                                {"reason", rd_kafka_err2str(err)},
-                                                {"kind", kind_name(record.kind)},
-                                                {"topic", topic},
-                                                {"bytes", static_cast<uint64_t>(record.value.size())},
-                                                {"source_topic", record.source.topic},
-                                                {"source_partition", record.source.partition},
-                                                {"source_offset", record.source_offset}});
+    events_.log().warn("kafka_produce_failed",
+                       {{"error", rd_kafka_err2name(err)},
+                        {"reason", rd_kafka_err2str(err)},
+                        {"kind", kind_name(record.kind)},
+                        {"topic", topic},
+                        {"bytes", static_cast<uint64_t>(record.value.size())},
+                        {"source_topic", record.source.topic},
+                        {"source_partition", record.source.partition},
+                        {"source_offset", record.source_offset}});
     return stream::produce_status::failed;
 }
 
@@ -151,16 +163,19 @@ void kafka_sink::on_delivery(const rd_kafka_message_t& message) {
     report.kind = token->kind;
     report.source = std::move(token->source);
     report.source_offset = token->source_offset;
+    report.bytes = token->bytes;
+    report.source_timestamp_ms = token->source_timestamp_ms;
     report.delivered = message.err == RD_KAFKA_RESP_ERR_NO_ERROR;
     if (!report.delivered) {
         report.error = rd_kafka_err2str(message.err);
-        events_.log().warn("kafka_delivery_failed",
-                           {{"error", rd_kafka_err2name(message.err)},
-                            {"kind", kind_name(report.kind)},
-                            {"topic", message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : ""},
-                            {"source_topic", report.source.topic},
-                            {"source_partition", report.source.partition},
-                            {"source_offset", report.source_offset}});
+        events_.log().warn(
+            "kafka_delivery_failed",
+            {{"error", rd_kafka_err2name(message.err)},
+             {"kind", kind_name(report.kind)},
+             {"topic", message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : ""},
+             {"source_topic", report.source.topic},
+             {"source_partition", report.source.partition},
+             {"source_offset", report.source_offset}});
     }
     if (listener_ == nullptr) return;
     try {
@@ -173,7 +188,9 @@ void kafka_sink::on_delivery(const rd_kafka_message_t& message) {
     }
 }
 
-void kafka_sink::poll(std::chrono::milliseconds timeout) { rd_kafka_poll(rk_.get(), to_poll_timeout(timeout)); }
+void kafka_sink::poll(std::chrono::milliseconds timeout) {
+    rd_kafka_poll(rk_.get(), to_poll_timeout(timeout));
+}
 
 bool kafka_sink::flush(std::chrono::milliseconds timeout) {
     const auto err = rd_kafka_flush(rk_.get(), to_poll_timeout(timeout));
@@ -184,6 +201,8 @@ bool kafka_sink::flush(std::chrono::milliseconds timeout) {
     return true;
 }
 
-int kafka_sink::in_flight() const { return rd_kafka_outq_len(rk_.get()); }
+int kafka_sink::in_flight() const {
+    return rd_kafka_outq_len(rk_.get());
+}
 
 }  // namespace imr::kafka

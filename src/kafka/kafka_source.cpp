@@ -16,7 +16,8 @@ namespace {
 constexpr const char* max_fetch_bytes = "33554432";
 
 int to_poll_timeout(std::chrono::milliseconds timeout) {
-    return static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX));
+    return static_cast<int>(
+        std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX));
 }
 
 // "topic[0],topic[3]" for log lines; partition numbers are not letter content.
@@ -38,21 +39,27 @@ stream::input_record copy_record(const rd_kafka_message_t& message) {
     record.where.partition = message.partition;
     record.offset = message.offset;
     rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-    if (const int64_t ts = rd_kafka_message_timestamp(&message, &type); ts != -1) record.timestamp_ms = ts;
-    if (message.key != nullptr) record.key.emplace(static_cast<const char*>(message.key), message.key_len);
-    if (message.payload != nullptr) record.value.assign(static_cast<const char*>(message.payload), message.len);
+    if (const int64_t ts = rd_kafka_message_timestamp(&message, &type); ts != -1)
+        record.timestamp_ms = ts;
+    if (message.key != nullptr)
+        record.key.emplace(static_cast<const char*>(message.key), message.key_len);
+    if (message.payload != nullptr)
+        record.value.assign(static_cast<const char*>(message.payload), message.len);
 
     rd_kafka_headers_t* headers = nullptr;  // owned by the message
-    if (rd_kafka_message_headers(&message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers != nullptr) {
+    if (rd_kafka_message_headers(&message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        headers != nullptr) {
         record.headers.reserve(rd_kafka_header_cnt(headers));
         const char* name = nullptr;
         const void* value = nullptr;
         std::size_t size = 0;
-        for (std::size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+        for (std::size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+                                RD_KAFKA_RESP_ERR_NO_ERROR;
              ++i) {
             // A null header value becomes an empty string: the interface has no null.
-            record.headers.push_back(
-                {name, value != nullptr ? std::string(static_cast<const char*>(value), size) : std::string()});
+            record.headers.push_back({name, value != nullptr
+                                                ? std::string(static_cast<const char*>(value), size)
+                                                : std::string()});
         }
     }
     return record;
@@ -92,18 +99,21 @@ kafka_source::kafka_source(std::string_view brokers, std::string_view group_id,
     rd_kafka_conf_set_rebalance_cb(conf.get(), &kafka_source::rebalance_trampoline);
     rd_kafka_conf_set_error_cb(conf.get(), &kafka_source::error_trampoline);
     rd_kafka_conf_set_log_cb(conf.get(), &kafka_source::log_trampoline);
-    if (events_.wants_statistics()) rd_kafka_conf_set_stats_cb(conf.get(), &kafka_source::statistics_trampoline);
+    if (events_.wants_statistics())
+        rd_kafka_conf_set_stats_cb(conf.get(), &kafka_source::statistics_trampoline);
     rk_ = make_client(RD_KAFKA_CONSUMER, std::move(conf));
 
     // Errors and statistics then arrive through rd_kafka_consumer_poll, on the driver
     // thread, instead of needing a second poll loop.
     rd_kafka_poll_set_consumer(rk_.get());
 
-    partition_list_ptr subscription(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+    partition_list_ptr subscription(
+        rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
     for (const auto& topic : topics) {
         rd_kafka_topic_partition_list_add(subscription.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
     }
-    if (const auto err = rd_kafka_subscribe(rk_.get(), subscription.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (const auto err = rd_kafka_subscribe(rk_.get(), subscription.get());
+        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         throw std::runtime_error(std::string("kafka: cannot subscribe: ") + rd_kafka_err2str(err));
     }
     events_.log().info("kafka_consumer_started",
@@ -119,6 +129,12 @@ kafka_source::~kafka_source() {
     } catch (...) {
         // Nothing sensible to do in a destructor; rd_kafka_destroy below still leaves the group.
     }
+    if (rk_ && events_.fatal()) {
+        // librdkafka refuses to close a consumer in the fatal state, and a plain
+        // rd_kafka_destroy would try that close again and wait for it forever.
+        rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        return;
+    }
     rk_.reset();
 }
 
@@ -131,13 +147,15 @@ void kafka_source::error_trampoline(rd_kafka_t* rk, int err, const char* reason,
     static_cast<kafka_source*>(opaque)->events_.on_error(rk, err, reason);
 }
 
-void kafka_source::log_trampoline(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+void kafka_source::log_trampoline(const rd_kafka_t* rk, int level, const char* facility,
+                                  const char* message) {
     if (auto* self = static_cast<kafka_source*>(rd_kafka_opaque(rk)); self != nullptr) {
         self->events_.on_log(level, facility, message);
     }
 }
 
-int kafka_source::statistics_trampoline(rd_kafka_t*, char* json, std::size_t json_len, void* opaque) {
+int kafka_source::statistics_trampoline(rd_kafka_t*, char* json, std::size_t json_len,
+                                        void* opaque) {
     static_cast<kafka_source*>(opaque)->events_.on_statistics(std::string_view(json, json_len));
     return 0;  // librdkafka frees the JSON
 }
@@ -169,7 +187,8 @@ void kafka_source::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                     try {
                         listener_->on_assigned(list);
                     } catch (const std::exception& e) {
-                        log.error("kafka_rebalance_listener_failed", {{"phase", "assigned"}, {"reason", e.what()}});
+                        log.error("kafka_rebalance_listener_failed",
+                                  {{"phase", "assigned"}, {"reason", e.what()}});
                     }
                 }
                 break;
@@ -188,12 +207,14 @@ void kafka_source::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                     } catch (const std::exception& e) {
                         // Stored offsets only cover finished work, so committing them is
                         // still right.
-                        log.error("kafka_rebalance_listener_failed", {{"phase", "revoked"}, {"reason", e.what()}});
+                        log.error("kafka_rebalance_listener_failed",
+                                  {{"phase", "revoked"}, {"reason", e.what()}});
                     }
                 }
                 if (lost) {
                     // Another member may already own them; a commit would be refused.
-                    log.warn("kafka_assignment_lost", {{"count", static_cast<int64_t>(list.size())}});
+                    log.warn("kafka_assignment_lost",
+                             {{"count", static_cast<int64_t>(list.size())}});
                 } else {
                     commit_stored(rk, list);
                 }
@@ -217,37 +238,49 @@ void kafka_source::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     }
 }
 
-void kafka_source::assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t& partitions, bool cooperative) {
+void kafka_source::assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t& partitions,
+                          bool cooperative) {
     if (cooperative) {
         if (const error_ptr error(rd_kafka_incremental_assign(rk, &partitions)); error) {
-            events_.log().error("kafka_assign_failed", {{"error", rd_kafka_error_name(error.get())},
-                                                        {"reason", rd_kafka_error_string(error.get())}});
-            if (rd_kafka_error_is_fatal(error.get()) != 0) events_.set_fatal(rk, rd_kafka_error_string(error.get()));
+            events_.log().error("kafka_assign_failed",
+                                {{"error", rd_kafka_error_name(error.get())},
+                                 {"reason", rd_kafka_error_string(error.get())}});
+            if (rd_kafka_error_is_fatal(error.get()) != 0)
+                events_.set_fatal(rk, rd_kafka_error_string(error.get()));
         }
-    } else if (const auto err = rd_kafka_assign(rk, &partitions); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        events_.log().error("kafka_assign_failed", {{"error", rd_kafka_err2name(err)}, {"reason", rd_kafka_err2str(err)}});
+    } else if (const auto err = rd_kafka_assign(rk, &partitions);
+               err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        events_.log().error("kafka_assign_failed",
+                            {{"error", rd_kafka_err2name(err)}, {"reason", rd_kafka_err2str(err)}});
         if (err == RD_KAFKA_RESP_ERR__FATAL) events_.set_fatal(rk, "assign");
     }
 }
 
-void kafka_source::unassign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t& partitions, bool cooperative) {
+void kafka_source::unassign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t& partitions,
+                            bool cooperative) {
     if (cooperative) {
         if (const error_ptr error(rd_kafka_incremental_unassign(rk, &partitions)); error) {
-            events_.log().error("kafka_unassign_failed", {{"error", rd_kafka_error_name(error.get())},
-                                                          {"reason", rd_kafka_error_string(error.get())}});
-            if (rd_kafka_error_is_fatal(error.get()) != 0) events_.set_fatal(rk, rd_kafka_error_string(error.get()));
+            events_.log().error("kafka_unassign_failed",
+                                {{"error", rd_kafka_error_name(error.get())},
+                                 {"reason", rd_kafka_error_string(error.get())}});
+            if (rd_kafka_error_is_fatal(error.get()) != 0)
+                events_.set_fatal(rk, rd_kafka_error_string(error.get()));
         }
     } else if (const auto err = rd_kafka_assign(rk, nullptr); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        events_.log().error("kafka_unassign_failed", {{"error", rd_kafka_err2name(err)}, {"reason", rd_kafka_err2str(err)}});
+        events_.log().error("kafka_unassign_failed",
+                            {{"error", rd_kafka_err2name(err)}, {"reason", rd_kafka_err2str(err)}});
         if (err == RD_KAFKA_RESP_ERR__FATAL) events_.set_fatal(rk, "unassign");
     }
 }
 
-void kafka_source::commit_stored(rd_kafka_t* rk, const std::vector<stream::topic_partition>& partitions) {
-    partition_list_ptr offsets(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+void kafka_source::commit_stored(rd_kafka_t* rk,
+                                 const std::vector<stream::topic_partition>& partitions) {
+    partition_list_ptr offsets(
+        rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
     for (const auto& p : partitions) {
         if (const auto it = stored_.find(p); it != stored_.end()) {
-            rd_kafka_topic_partition_list_add(offsets.get(), p.topic.c_str(), p.partition)->offset = it->second;
+            rd_kafka_topic_partition_list_add(offsets.get(), p.topic.c_str(), p.partition)->offset =
+                it->second;
         }
     }
     if (offsets->cnt == 0) return;
@@ -258,12 +291,14 @@ void kafka_source::commit_stored(rd_kafka_t* rk, const std::vector<stream::topic
         events_.log().info("kafka_committed_on_revoke", {{"count", offsets->cnt}});
         return;
     }
-    events_.log().warn("kafka_commit_failed",
-                       {{"when", "revoke"}, {"error", rd_kafka_err2name(err)}, {"reason", rd_kafka_err2str(err)}});
+    events_.log().warn(
+        "kafka_commit_failed",
+        {{"when", "revoke"}, {"error", rd_kafka_err2name(err)}, {"reason", rd_kafka_err2str(err)}});
     if (err == RD_KAFKA_RESP_ERR__FATAL) events_.set_fatal(rk, "commit on revoke");
 }
 
-std::vector<stream::input_record> kafka_source::poll(std::size_t max_records, std::chrono::milliseconds timeout) {
+std::vector<stream::input_record> kafka_source::poll(std::size_t max_records,
+                                                     std::chrono::milliseconds timeout) {
     std::vector<stream::input_record> records;
     // After a fatal error nothing more may be processed: it could never be committed.
     if (closed_ || max_records == 0 || events_.fatal()) return records;
@@ -287,8 +322,9 @@ std::vector<stream::input_record> kafka_source::poll(std::size_t max_records, st
 void kafka_source::on_message_error(const rd_kafka_message_t& message) {
     const char* topic = message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : "";
     if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        events_.log().debug("kafka_partition_eof",
-                            {{"topic", topic}, {"partition", message.partition}, {"offset", message.offset}});
+        events_.log().debug(
+            "kafka_partition_eof",
+            {{"topic", topic}, {"partition", message.partition}, {"offset", message.offset}});
         return;
     }
     if (message.err == RD_KAFKA_RESP_ERR__FATAL) {
@@ -311,8 +347,9 @@ void kafka_source::pause(const std::vector<stream::topic_partition>& partitions)
     for (int i = 0; i < list->cnt; ++i) {
         const auto& p = list->elems[i];
         if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            events_.log().warn("kafka_pause_failed",
-                               {{"topic", p.topic}, {"partition", p.partition}, {"error", rd_kafka_err2name(p.err)}});
+            events_.log().warn("kafka_pause_failed", {{"topic", p.topic},
+                                                      {"partition", p.partition},
+                                                      {"error", rd_kafka_err2name(p.err)}});
         }
     }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -329,8 +366,9 @@ void kafka_source::resume(const std::vector<stream::topic_partition>& partitions
     for (int i = 0; i < list->cnt; ++i) {
         const auto& p = list->elems[i];
         if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            events_.log().warn("kafka_resume_failed",
-                               {{"topic", p.topic}, {"partition", p.partition}, {"error", rd_kafka_err2name(p.err)}});
+            events_.log().warn("kafka_resume_failed", {{"topic", p.topic},
+                                                       {"partition", p.partition},
+                                                       {"error", rd_kafka_err2name(p.err)}});
         }
     }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -346,8 +384,8 @@ void kafka_source::store(const std::vector<stream::committed_offset>& offsets) {
     if (offsets.empty() || !rk_) return;
     partition_list_ptr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
     for (const auto& o : offsets) {
-        rd_kafka_topic_partition_list_add(list.get(), o.where.topic.c_str(), o.where.partition)->offset =
-            o.next_offset;
+        rd_kafka_topic_partition_list_add(list.get(), o.where.topic.c_str(), o.where.partition)
+            ->offset = o.next_offset;
     }
     const auto err = rd_kafka_offsets_store(rk_.get(), list.get());
     if (err == RD_KAFKA_RESP_ERR__INVALID_ARG) {
@@ -375,8 +413,9 @@ bool kafka_source::commit_now() {
     const auto err = rd_kafka_commit(rk_.get(), nullptr, 0);
     // __NO_OFFSET: nothing stored since the last commit, which is success.
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return true;
-    events_.log().warn("kafka_commit_failed",
-                       {{"when", "commit_now"}, {"error", rd_kafka_err2name(err)}, {"reason", rd_kafka_err2str(err)}});
+    events_.log().warn("kafka_commit_failed", {{"when", "commit_now"},
+                                               {"error", rd_kafka_err2name(err)},
+                                               {"reason", rd_kafka_err2str(err)}});
     if (err == RD_KAFKA_RESP_ERR__FATAL) events_.set_fatal(rk_.get(), "commit");
     return false;
 }
@@ -385,14 +424,16 @@ void kafka_source::close() {
     if (closed_ || !rk_) return;
     closed_ = true;
     // Revokes the assignment through the rebalance callback (listener, then the
-    // synchronous commit of stored offsets), then leaves the group.
+    // synchronous commit of stored offsets), then leaves the group. In the fatal state
+    // librdkafka refuses (returns __FATAL) and nothing more is committed.
     const auto err = rd_kafka_consumer_close(rk_.get());
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         events_.log().warn("kafka_consumer_close_failed",
                            {{"error", rd_kafka_err2name(err)}, {"reason", rd_kafka_err2str(err)}});
         return;
     }
-    events_.log().info("kafka_consumer_closed", {{"rebalances", static_cast<uint64_t>(rebalance_count())}});
+    events_.log().info("kafka_consumer_closed",
+                       {{"rebalances", static_cast<uint64_t>(rebalance_count())}});
 }
 
 }  // namespace imr::kafka

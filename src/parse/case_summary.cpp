@@ -99,8 +99,9 @@ std::vector<std::string> case_summary_reader::diagnoses(std::string_view flat) c
     if (!diagnoses_->Match(flat, 0, flat.size(), RE2::UNANCHORED, &marker, 1)) return out;
     // The list runs to the end of the sentence.
     const size_t begin = static_cast<size_t>(marker.data() - flat.data()) + marker.size();
-    const size_t period = flat.find(". ", begin);
-    const std::string_view list = flat.substr(begin, std::min(period, flat.size()) - begin);
+    size_t period = flat.find(". ", begin);
+    if (period == text::npos) period = flat.back() == '.' ? flat.size() - 1 : flat.size();
+    const std::string_view list = flat.substr(begin, period - begin);
     std::string normalized;
     normalized.reserve(list.size());
     // "A, B, and C" / "A; B and C": commas and semicolons separate, a final "and" too.

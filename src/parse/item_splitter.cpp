@@ -19,12 +19,13 @@ struct block_label {
     int block;  // 0 claims administrator, 1 reviewer, 2 rationale
 };
 
-constexpr std::array<block_label, 8> block_labels = {{
+constexpr std::array<block_label, 9> block_labels = {{
     {"Claims Administrator guideline:", 0},
+    {"Medical Treatment Guideline(s) Used by the Claims Administrator (Utilization Review Agent):", 0},
     {"Medical Treatment Guideline(s) Used by the Claims Administrator", 0},
     {"MAXIMUS guideline:", 1},
     {"Expert Reviewer guideline:", 1},
-    {"Medical Treatment Guideline(s) Used by the Expert Reviewer", 1},
+    {"Medical Treatment Guideline(s) Used by the Expert Reviewer:", 1},
     {"Decision rationale:", 2},
     {"Rationale for the Decision:", 2},
     {"Rationale for the Decision", 2},

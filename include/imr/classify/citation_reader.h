@@ -13,4 +13,10 @@ namespace imr::classify {
 // sites). "did not cite any medical evidence" gives no sources.
 [[nodiscard]] guideline_basis read_citations(std::string_view flat_citation_line);
 
+// The reviewer's line, which in 2013 notices may just adopt the claims administrator's
+// guidelines ("The Expert Reviewer found the Guideline(s) used by the Claims
+// Administrator relevant and appropriate ..."): then the reviewer's basis is theirs.
+[[nodiscard]] guideline_basis read_reviewer_citations(std::string_view flat_citation_line,
+                                                      const guideline_basis& claims_administrator);
+
 }  // namespace imr::classify

@@ -50,12 +50,16 @@ struct partition_list_deleter {
 using partition_list_ptr = std::unique_ptr<rd_kafka_topic_partition_list_t, partition_list_deleter>;
 
 struct headers_deleter {
-    void operator()(rd_kafka_headers_t* headers) const noexcept { rd_kafka_headers_destroy(headers); }
+    void operator()(rd_kafka_headers_t* headers) const noexcept {
+        rd_kafka_headers_destroy(headers);
+    }
 };
 using headers_ptr = std::unique_ptr<rd_kafka_headers_t, headers_deleter>;
 
 struct message_deleter {
-    void operator()(rd_kafka_message_t* message) const noexcept { rd_kafka_message_destroy(message); }
+    void operator()(rd_kafka_message_t* message) const noexcept {
+        rd_kafka_message_destroy(message);
+    }
 };
 using message_ptr = std::unique_ptr<rd_kafka_message_t, message_deleter>;
 
@@ -77,7 +81,8 @@ void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::str
 // std::runtime_error with librdkafka's reason (e.g. incompatible settings).
 [[nodiscard]] client_ptr make_client(rd_kafka_type_t type, conf_ptr conf);
 
-[[nodiscard]] partition_list_ptr to_partition_list(const std::vector<stream::topic_partition>& partitions);
+[[nodiscard]] partition_list_ptr to_partition_list(
+    const std::vector<stream::topic_partition>& partitions);
 [[nodiscard]] std::vector<stream::topic_partition> from_partition_list(
     const rd_kafka_topic_partition_list_t& list);
 
@@ -98,13 +103,15 @@ public:
     void on_log(int syslog_level, const char* facility, const char* message);
     void on_statistics(std::string_view json);
     // Records a fatal error found outside the error callback (a consumer error message, an
-    // error object marked fatal). The first reason wins.
+    // error object marked fatal). The first reason wins; later calls do nothing.
     void set_fatal(rd_kafka_t* rk, std::string_view context);
 
     [[nodiscard]] bool fatal() const noexcept { return fatal_.load(std::memory_order_acquire); }
     [[nodiscard]] std::string fatal_reason() const;
     [[nodiscard]] observe::logger& log() const noexcept { return log_; }
-    [[nodiscard]] bool wants_statistics() const noexcept { return static_cast<bool>(on_statistics_); }
+    [[nodiscard]] bool wants_statistics() const noexcept {
+        return static_cast<bool>(on_statistics_);
+    }
 
 private:
     observe::logger& log_;

@@ -28,7 +28,8 @@ public:
     // std::invalid_argument on a bad property and std::runtime_error when the client
     // cannot be created.
     kafka_sink(std::string_view brokers, std::string outcomes_topic, std::string dead_letter_topic,
-               const properties& extra, observe::logger& log, statistics_callback on_statistics = {});
+               const properties& extra, observe::logger& log,
+               statistics_callback on_statistics = {});
     ~kafka_sink() override;
 
     kafka_sink(const kafka_sink&) = delete;
@@ -37,7 +38,9 @@ public:
     kafka_sink(kafka_sink&&) = delete;
     kafka_sink& operator=(kafka_sink&&) = delete;
 
-    void set_delivery_listener(stream::delivery_listener* listener) override { listener_ = listener; }
+    void set_delivery_listener(stream::delivery_listener* listener) override {
+        listener_ = listener;
+    }
     stream::produce_status produce(const stream::output_record& record) override;
     void poll(std::chrono::milliseconds timeout) override;
     bool flush(std::chrono::milliseconds timeout) override;
@@ -51,10 +54,13 @@ public:
     [[nodiscard]] rd_kafka_t* native_handle() const noexcept { return rk_.get(); }
 
 private:
-    static void delivery_trampoline(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+    static void delivery_trampoline(rd_kafka_t* rk, const rd_kafka_message_t* message,
+                                    void* opaque);
     static void error_trampoline(rd_kafka_t* rk, int err, const char* reason, void* opaque);
-    static void log_trampoline(const rd_kafka_t* rk, int level, const char* facility, const char* message);
-    static int statistics_trampoline(rd_kafka_t* rk, char* json, std::size_t json_len, void* opaque);
+    static void log_trampoline(const rd_kafka_t* rk, int level, const char* facility,
+                               const char* message);
+    static int statistics_trampoline(rd_kafka_t* rk, char* json, std::size_t json_len,
+                                     void* opaque);
 
     void on_delivery(const rd_kafka_message_t& message);
 

@@ -44,8 +44,9 @@ public:
     // `extra` is applied after the defaults, so it overrides them. Throws
     // std::invalid_argument on a bad property and std::runtime_error when the client
     // cannot be created or the subscription is refused.
-    kafka_source(std::string_view brokers, std::string_view group_id, const std::vector<std::string>& topics,
-                 const properties& extra, observe::logger& log, consumer_options options = {});
+    kafka_source(std::string_view brokers, std::string_view group_id,
+                 const std::vector<std::string>& topics, const properties& extra,
+                 observe::logger& log, consumer_options options = {});
     ~kafka_source() override;
 
     kafka_source(const kafka_source&) = delete;
@@ -54,15 +55,19 @@ public:
     kafka_source(kafka_source&&) = delete;
     kafka_source& operator=(kafka_source&&) = delete;
 
-    void set_rebalance_listener(stream::rebalance_listener* listener) override { listener_ = listener; }
-    std::vector<stream::input_record> poll(std::size_t max_records, std::chrono::milliseconds timeout) override;
+    void set_rebalance_listener(stream::rebalance_listener* listener) override {
+        listener_ = listener;
+    }
+    std::vector<stream::input_record> poll(std::size_t max_records,
+                                           std::chrono::milliseconds timeout) override;
     void pause(const std::vector<stream::topic_partition>& partitions) override;
     void resume(const std::vector<stream::topic_partition>& partitions) override;
     void store(const std::vector<stream::committed_offset>& offsets) override;
     bool commit_now() override;
     void close() override;
 
-    // A fatal client error: the process must stop, the source delivers nothing more.
+    // A fatal client error: the process must stop. poll() delivers nothing more and
+    // librdkafka will not commit again (close() cannot leave the group cleanly).
     [[nodiscard]] bool fatal() const noexcept { return events_.fatal(); }
     [[nodiscard]] std::string fatal_reason() const { return events_.fatal_reason(); }
     // Assignments plus revocations seen so far (each rebalance callback counts once).
@@ -75,10 +80,13 @@ private:
     static void rebalance_trampoline(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                      rd_kafka_topic_partition_list_t* partitions, void* opaque);
     static void error_trampoline(rd_kafka_t* rk, int err, const char* reason, void* opaque);
-    static void log_trampoline(const rd_kafka_t* rk, int level, const char* facility, const char* message);
-    static int statistics_trampoline(rd_kafka_t* rk, char* json, std::size_t json_len, void* opaque);
+    static void log_trampoline(const rd_kafka_t* rk, int level, const char* facility,
+                               const char* message);
+    static int statistics_trampoline(rd_kafka_t* rk, char* json, std::size_t json_len,
+                                     void* opaque);
 
-    void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t& partitions);
+    void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                      rd_kafka_topic_partition_list_t& partitions);
     void assign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t& partitions, bool cooperative);
     void unassign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t& partitions, bool cooperative);
     void commit_stored(rd_kafka_t* rk, const std::vector<stream::topic_partition>& partitions);
