@@ -25,6 +25,13 @@ std::string without_captures(std::string_view pattern) {
         } else if (c == '(' && (i + 1 >= pattern.size() || pattern[i + 1] != '?')) {
             out += "(?:";
             continue;
+        } else if (c == '(' && pattern.substr(i, 4) == "(?P<") {
+            const size_t close = pattern.find('>', i);
+            if (close != std::string_view::npos) {
+                out += "(?:";
+                i = close;  // drop the name: a named group captures too
+                continue;
+            }
         }
         out += c;
     }

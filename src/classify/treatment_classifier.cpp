@@ -17,7 +17,15 @@ constexpr std::string_view topical_compounds = "topical_compounds";
 // Words and strengths that make a drug request a topical one.
 constexpr std::string_view topical_form_pattern =
     R"(\b(creams?|gels?|ointments?|lotions?|patch(es)?|topicals?|transdermal|compound(ed)?|)"
-    R"(liniment|sprays?|roll-?on|balm|emulsion)\b|\d(\.\d+)?\s?%)";
+    R"(liniment|roll-?on|balm|emulsion)\b|\d(\.\d+)?\s?%)";
+
+// Classes whose drugs end up in compounded creams (ketoprofen, cyclobenzaprine,
+// gabapentin, amitriptyline...). A cream or patch of any other systemic drug is a real
+// product of that class: a scopolamine patch is an antiemetic, AndroGel is not a compound.
+bool compounded_class(std::string_view subcategory) {
+    return subcategory == "nsaids" || subcategory == "muscle_relaxants" || subcategory == "anti_epilepsy" ||
+           subcategory == "antidepressants" || subcategory == topical_analgesics || subcategory == topical_compounds;
+}
 
 std::pair<std::string, std::string> split_class(const std::string& code) {
     const size_t slash = code.find('/');
@@ -72,12 +80,14 @@ const std::pair<std::string, std::string>* treatment_classifier::first_match(
 std::optional<treatment_class> treatment_classifier::classify_drug(std::string_view service) const {
     std::vector<const name_info*> mentions;
     std::set<std::string> distinct;
+    std::string first_name;
     re2::StringPiece input(service.data(), service.size());
     std::string found;
     while (RE2::FindAndConsume(&input, *name_pattern_, &found)) {
         found = text::to_lower(found);
         auto it = names_.find(found);
         if (it == names_.end()) continue;
+        if (mentions.empty()) first_name = found;
         mentions.push_back(&it->second);
         distinct.insert(found);
     }
@@ -99,10 +109,19 @@ std::optional<treatment_class> treatment_classifier::classify_drug(std::string_v
                 return treatment_class{pharmaceuticals, info->subcategory};
             }
         }
+        // "Diclofenac sodium ER 100mg": an ingredient known as a topical, named without
+        // any topical form, is the oral drug when its first word is one ("diclofenac").
+        const std::string_view name = first_name;
+        const auto oral = names_.find(std::string(name.substr(0, name.find(' '))));
+        if (oral != names_.end() && !oral->second.subcategory.empty() &&
+            !is_topical_product(&oral->second)) {
+            return treatment_class{pharmaceuticals, oral->second.subcategory};
+        }
     }
-    // A patch of a systemic-only opioid (Butrans, Duragesic) stays an opioid.
+    // A patch of a systemic-only drug (Butrans, Duragesic, scopolamine) keeps its class.
     const name_info& first = *mentions.front();
-    if (topical_form && first.subcategory == "opioids" && !first.topical_known) {
+    if (topical_form && !first.subcategory.empty() && !first.topical_known &&
+        !compounded_class(first.subcategory)) {
         return treatment_class{pharmaceuticals, first.subcategory};
     }
 

@@ -39,7 +39,7 @@ case_summary_reader::case_summary_reader(const classify::vocabulary& words)
       diagnoses_(classify::compile_pattern(
           R"(\b(?:diagnos(?:es|is)\s+(?:include[sd]?|were|was|are|is|of|as|consist(?:ed|s)? of)|diagnosed with|(?:being |been )?treated for(?: the diagnoses of)?|undergoing treatment for|treatment for)\s*:?\s*)")),
       mechanism_unknown_(classify::compile_pattern(
-          R"(\bmechanism of (?:the )?injury (?:was |is )?(?:not|un)(?:known|documented|described|specified|reported|provided|clear))")),
+          R"(\bmechanism of (?:the )?injury (?:was |is )?(?:not |un)(?:known|documented|described|specified|reported|provided|clear))")),
       regions_(words.body_regions),
       mechanisms_(words.mechanisms) {}
 

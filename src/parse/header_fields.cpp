@@ -201,9 +201,14 @@ header_fields read_notice_header(std::string_view flat) {
     };
     out.dates.decision = date_after("Dated:", 10);
     if (!out.dates.decision) out.dates.decision = date_after("Date:", 10);
-    out.dates.application_received = date_after("application", 40);
+    // "IMR Application Received: 7/29/2013", or the procedural paragraph's "An application
+    // for Independent Medical Review was filed on 12/02/2013".
+    out.dates.application_received = date_after("Application Received", 10);
+    if (!out.dates.application_received) out.dates.application_received = date_after("filed on", 5);
+    if (!out.dates.application_received) out.dates.application_received = date_after("application", 90);
     out.dates.ur_denial = date_after("Utilization Review Denial dated", 10);
-    if (!out.dates.ur_denial) out.dates.ur_denial = date_after("Utilization Review", 40);
+    if (!out.dates.ur_denial) out.dates.ur_denial = date_after("Date of UR Decision", 10);
+    if (!out.dates.ur_denial) out.dates.ur_denial = date_after("Utilization Review", 60);
     out.dates.injury = date_after("Date of Injury", 10);
     if (text::contains_ci(flat, "expedited review") || text::contains_ci(flat, "Priority: Expedited")) {
         out.priority = priority::expedited;

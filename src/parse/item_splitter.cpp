@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <set>
 
 #include "imr/classify/regex.h"
 #include "imr/text/letter_text.h"
@@ -105,7 +106,10 @@ recovered_request recover_request(std::string_view region) {
         }
     };
     walk_back(false);
-    if (is_partial_modification(join_lines(lines, first, last - 1))) walk_back(true);
+    if (is_partial_modification(join_lines(lines, first, last - 1))) {
+        walk_back(true);   // back to the sentence "X was the original request."
+        walk_back(false);  // and X's own wrapped lines before it
+    }
     const size_t offset = static_cast<size_t>(lines[first].data() - region.data());
     std::string request = join_lines(lines, first, last - 1);
     // "The original request, X is: Upheld"
@@ -159,7 +163,7 @@ item_splitter::item_splitter()
     : decision_anchor_(classify::compile_pattern(
           R"(:[ \n\f]*(upheld|overturned)\b\.?[ ]*(?:\n|$|Claims Administrator))")),
       notice_item_(classify::compile_pattern(
-          R"(\d{1,2}\)\s*MAXIMUS Federal Services,? Inc\.?,? has determined the request for (.+?) (is|was) (not )?medically necessary)")) {}
+          R"((\d{1,2})\)\s*MAXIMUS Federal Services,? Inc\.?,? has determined the request for (.+?) (?:is|was) (not ?)?medically necessary)")) {}
 
 split_items item_splitter::split_fdl(std::string_view decisions) const {
     split_items out;
@@ -209,10 +213,14 @@ split_items item_splitter::split_fdl(std::string_view decisions) const {
 split_items item_splitter::split_notice(std::string_view flat) const {
     split_items out;
     re2::StringPiece input(flat.data(), flat.size());
+    std::string number;
     std::string request;
-    std::string verb;
     std::string negation;
-    while (RE2::FindAndConsume(&input, *notice_item_, &request, &verb, &negation)) {
+    std::set<std::string> seen;
+    while (RE2::FindAndConsume(&input, *notice_item_, &number, &request, &negation)) {
+        // Notices list the determinations twice (summary, then "A decision has been made
+        // for each of the treatment and/or services that were in dispute:").
+        if (!seen.insert(number).second) continue;
         raw_item item;
         item.request = std::string(text::trim(request));
         item.decision = negation.empty() ? decision::overturned : decision::upheld;

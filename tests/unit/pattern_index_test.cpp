@@ -1,0 +1,110 @@
+#include "imr/classify/pattern_index.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace {
+
+using imr::classify::coded_pattern;
+using imr::classify::pattern_index;
+using imr::classify::without_captures;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// Listed knee first, neck second: list order and text order differ in the tests below.
+const std::vector<coded_pattern> regions = {
+    {"knee", R"(\bknees?\b|\bmenisc)"},
+    {"cervical_spine", R"(\bneck\b|\bcervical\b)"},
+    {"shoulder", R"(\b(left|right) shoulder\b|\brotator cuff\b)"},
+    {"knee", R"(\bpatell)"},
+};
+
+TEST(PatternIndex, ListsCodesByPositionInTheText) {
+    const pattern_index index(regions);
+    EXPECT_THAT(index.codes_by_position("Neck pain, then right shoulder pain, then the knee."),
+                ElementsAre("cervical_spine", "shoulder", "knee"));
+}
+
+TEST(PatternIndex, ListsMatchingCodesInListOrder) {
+    const pattern_index index(regions);
+    EXPECT_THAT(index.matching_codes("Neck pain, then right shoulder pain, then the knee."),
+                ElementsAre("knee", "cervical_spine", "shoulder"));
+}
+
+TEST(PatternIndex, ReportsCodeOfSeveralPatternsOnce) {
+    const pattern_index index(regions);
+    EXPECT_THAT(index.codes_by_position("patellar tendinitis and a torn meniscus of the knee"),
+                ElementsAre("knee"));
+    EXPECT_THAT(index.matching_codes("patellar tendinitis and a torn meniscus of the knee"),
+                ElementsAre("knee"));
+}
+
+TEST(PatternIndex, IdentifiesPatternsThatHaveTheirOwnCaptureGroups) {
+    // The shoulder pattern captures (left|right): the combined scanner must still map its
+    // match to "shoulder", not to the pattern after it.
+    const pattern_index index(regions);
+    EXPECT_THAT(index.codes_by_position("left shoulder and patella"),
+                ElementsAre("shoulder", "knee"));
+}
+
+TEST(PatternIndex, ReturnsFirstCodeInListOrder) {
+    const pattern_index index(regions);
+    EXPECT_EQ(index.first_code("neck and knee"), "knee");
+    EXPECT_EQ(index.first_code("cervical strain"), "cervical_spine");
+    EXPECT_EQ(index.first_code("elbow"), "");
+}
+
+TEST(PatternIndex, MatchesCaseInsensitively) {
+    const pattern_index index(regions);
+    EXPECT_THAT(index.codes_by_position("RIGHT SHOULDER"), ElementsAre("shoulder"));
+}
+
+TEST(PatternIndex, FindsNothingInUnrelatedOrEmptyText) {
+    const pattern_index index(regions);
+    EXPECT_THAT(index.codes_by_position("elbow"), IsEmpty());
+    EXPECT_THAT(index.codes_by_position(""), IsEmpty());
+    EXPECT_THAT(index.matching_codes(""), IsEmpty());
+}
+
+TEST(PatternIndex, WorksWithoutAnyPattern) {
+    const pattern_index index(std::vector<coded_pattern>{});
+    EXPECT_THAT(index.codes_by_position("knee"), IsEmpty());
+    EXPECT_THAT(index.matching_codes("knee"), IsEmpty());
+    EXPECT_EQ(index.first_code("knee"), "");
+}
+
+TEST(PatternIndex, RejectsInvalidPatternNamingItsCode) {
+    try {
+        const pattern_index index(std::vector<coded_pattern>{{"broken_region", R"(\bknee(\b)"}});
+        FAIL() << "an unbalanced pattern was accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_THAT(e.what(), HasSubstr("broken_region"));
+    }
+}
+
+TEST(WithoutCaptures, TurnsCapturingGroupsIntoNonCapturingOnes) {
+    EXPECT_EQ(without_captures(R"((left|right) (knee|hip))"), R"((?:left|right) (?:knee|hip))");
+}
+
+TEST(WithoutCaptures, KeepsNonCapturingGroupsAndFlags) {
+    EXPECT_EQ(without_captures(R"((?:a|b)(?i)c)"), R"((?:a|b)(?i)c)");
+}
+
+TEST(WithoutCaptures, KeepsEscapedParentheses) {
+    EXPECT_EQ(without_captures(R"(\(DOS\))"), R"(\(DOS\))");
+}
+
+TEST(WithoutCaptures, KeepsParenthesesInsideCharacterClasses) {
+    EXPECT_EQ(without_captures(R"([(\]]x(y))"), R"([(\]]x(?:y))");
+}
+
+// Regression (fixed): a named group "(?P<name>...)" starts with "(?" and is left capturing, which would
+// shift the group numbers pattern_index relies on.
+TEST(WithoutCaptures, TurnsNamedGroupsIntoNonCapturingOnes) {
+    EXPECT_EQ(without_captures(R"((?P<side>left|right) knee)"), R"((?:left|right) knee)");
+}
+
+}  // namespace
