@@ -234,7 +234,7 @@ TEST(Engine, ClassifiesNotice2013Letter) {
     EXPECT_EQ(o.dates.decision, (date{2013, 12, 20}));
     EXPECT_EQ(o.dates.injury, (date{2010, 6, 15}));
     EXPECT_EQ(o.dates.ur_denial, (date{2013, 10, 28}));
-    // application_received: see the known gap in header_fields_test.
+    EXPECT_EQ(o.dates.application_received, (date{2013, 11, 5}));
     EXPECT_THAT(o.reviewer.licensed_states, ElementsAre("CA", "NV"));
     EXPECT_THAT(o.reviewer.specialties, ElementsAre("Orthopedic Surgery"));
     EXPECT_EQ(o.patient.age, 47);
