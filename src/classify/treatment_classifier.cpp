@@ -117,6 +117,12 @@ std::optional<treatment_class> treatment_classifier::classify_drug(std::string_v
             !is_topical_product(&oral->second)) {
             return treatment_class{pharmaceuticals, oral->second.subcategory};
         }
+        // Only an ingredient that exists as an approved topical stands for a topical on its
+        // own ("Capsaicin"); "Ketamine infusion" is left to the other rules.
+        const bool approved_only = std::all_of(mentions.begin(), mentions.end(), [](const name_info* info) {
+            return info->topical_known && info->topical == topical_kind::approved;
+        });
+        if (!approved_only) return std::nullopt;
     }
     // A patch of a systemic-only drug (Butrans, Duragesic, scopolamine) keeps its class.
     const name_info& first = *mentions.front();
