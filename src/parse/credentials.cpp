@@ -30,6 +30,22 @@ std::string_view strip_trailing_punctuation(std::string_view s) {
     return s;
 }
 
+// "Internal Medicine with a " / "Anesthesiology, has a " / "Surgery and has a ": the words
+// that lead from the board certification to the subspecialty.
+std::string_view strip_connectives(std::string_view s) {
+    for (bool stripped = true; stripped;) {
+        stripped = false;
+        s = strip_trailing_punctuation(s);
+        for (const std::string_view word : {" with a", " has a", " and a", " with", " has", " and", " a"}) {
+            if (s.size() > word.size() && text::find_ci(s.substr(s.size() - word.size()), word) == 0) {
+                s.remove_suffix(word.size());
+                stripped = true;
+            }
+        }
+    }
+    return s;
+}
+
 std::vector<std::string> split_specialties(std::string_view list) {
     std::vector<std::string> out;
     for (auto piece : text::split_trimmed(list, ',')) {
@@ -89,10 +105,7 @@ reviewer_credentials credentials_reader::read(std::string_view section) const {
     const auto certified = after_label(flat, "Board Certified in", {" and is licensed", ", and is licensed",
                                                                      " is licensed", ". "});
     const size_t sub = find_ci(certified, "subspecialt");
-    std::string_view primary = certified.substr(0, sub);
-    const size_t has = find_ci(primary, ", has a");
-    primary = strip_trailing_punctuation(primary.substr(0, std::min(has, find_ci(primary, " and has a"))));
-    out.specialties = split_specialties(primary);
+    out.specialties = split_specialties(strip_connectives(certified.substr(0, sub)));
     if (sub != npos) {
         std::string_view rest = certified.substr(sub);
         const size_t in = find_ci(rest, " in ");
