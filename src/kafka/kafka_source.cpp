@@ -341,40 +341,30 @@ void kafka_source::on_message_error(const rd_kafka_message_t& message) {
 }
 
 void kafka_source::pause(const std::vector<stream::topic_partition>& partitions) {
-    if (partitions.empty() || closed_) return;
-    const auto list = to_partition_list(partitions);
-    const auto err = rd_kafka_pause_partitions(rk_.get(), list.get());
-    for (int i = 0; i < list->cnt; ++i) {
-        const auto& p = list->elems[i];
-        if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            events_.log().warn("kafka_pause_failed", {{"topic", p.topic},
-                                                      {"partition", p.partition},
-                                                      {"error", rd_kafka_err2name(p.err)}});
-        }
-    }
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        events_.log().warn("kafka_pause_failed", {{"error", rd_kafka_err2name(err)}});
-    } else {
-        events_.log().debug("kafka_partitions_paused", {{"partitions", describe(partitions)}});
-    }
+    change_flow(partitions, &rd_kafka_pause_partitions, "kafka_pause_failed", "kafka_partitions_paused");
 }
 
 void kafka_source::resume(const std::vector<stream::topic_partition>& partitions) {
+    change_flow(partitions, &rd_kafka_resume_partitions, "kafka_resume_failed", "kafka_partitions_resumed");
+}
+
+void kafka_source::change_flow(const std::vector<stream::topic_partition>& partitions, flow_change change,
+                               std::string_view failed_event, std::string_view done_event) {
     if (partitions.empty() || closed_) return;
     const auto list = to_partition_list(partitions);
-    const auto err = rd_kafka_resume_partitions(rk_.get(), list.get());
+    const auto err = change(rk_.get(), list.get());
     for (int i = 0; i < list->cnt; ++i) {
         const auto& p = list->elems[i];
         if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            events_.log().warn("kafka_resume_failed", {{"topic", p.topic},
-                                                       {"partition", p.partition},
-                                                       {"error", rd_kafka_err2name(p.err)}});
+            events_.log().warn(failed_event, {{"topic", p.topic},
+                                              {"partition", p.partition},
+                                              {"error", rd_kafka_err2name(p.err)}});
         }
     }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        events_.log().warn("kafka_resume_failed", {{"error", rd_kafka_err2name(err)}});
+        events_.log().warn(failed_event, {{"error", rd_kafka_err2name(err)}});
     } else {
-        events_.log().debug("kafka_partitions_resumed", {{"partitions", describe(partitions)}});
+        events_.log().debug(done_event, {{"partitions", describe(partitions)}});
     }
 }
 

@@ -91,6 +91,10 @@ private:
     void unassign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t& partitions, bool cooperative);
     void commit_stored(rd_kafka_t* rk, const std::vector<stream::topic_partition>& partitions);
     void on_message_error(const rd_kafka_message_t& message);
+    using flow_change = rd_kafka_resp_err_t (*)(rd_kafka_t*, rd_kafka_topic_partition_list_t*);
+    // Pauses or resumes, logging per-partition failures under `failed_event`.
+    void change_flow(const std::vector<stream::topic_partition>& partitions, flow_change change,
+                     std::string_view failed_event, std::string_view done_event);
 
     client_events events_;
     stream::rebalance_listener* listener_ = nullptr;
