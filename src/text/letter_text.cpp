@@ -1,5 +1,6 @@
 #include "imr/text/letter_text.h"
 
+#include <array>
 #include <vector>
 
 namespace imr::text {
@@ -41,6 +42,15 @@ struct cleaned_lines {
     }
 };
 
+// Bytes that need a decision in clean(); everything else is copied in runs.
+constexpr std::array<bool, 256> make_special_table() {
+    std::array<bool, 256> table{};
+    for (const char c : std::string_view(" \t\v\r\n\f")) table[static_cast<unsigned char>(c)] = true;
+    for (size_t c = 0x80; c < 256; ++c) table[c] = true;  // may start a Unicode space
+    return table;
+}
+constexpr std::array<bool, 256> special = make_special_table();
+
 // One pass, one buffer: per-line strings dominated the profile of this function.
 cleaned_lines clean(std::string_view raw) {
     cleaned_lines out;
@@ -55,6 +65,15 @@ cleaned_lines clean(std::string_view raw) {
     };
     for (size_t i = 0; i < raw.size(); ++i) {
         const char c = raw[i];
+        if (!special[static_cast<unsigned char>(c)]) {
+            size_t end = i + 1;
+            while (end < raw.size() && !special[static_cast<unsigned char>(raw[end])]) ++end;
+            if (pending_space) out.buffer.push_back(' ');
+            pending_space = false;
+            out.buffer.append(raw.data() + i, end - i);
+            i = end - 1;
+            continue;
+        }
         if (c == '\n' || (c == '\r' && (i + 1 >= raw.size() || raw[i + 1] != '\n'))) {
             end_line();
         } else if (c == '\f') {
