@@ -3,6 +3,8 @@
 #include <map>
 #include <string>
 
+#include "imr/core/taxonomy.h"
+
 namespace imr::observe {
 namespace {
 
@@ -41,7 +43,20 @@ classification_metrics::classification_metrics(prometheus::Registry& registry)
                     .Name("imr_classification_duration_seconds")
                     .Help("Time to decode and classify one document")
                     .Register(registry)
-                    .Add({}, duration_buckets())) {}
+                    .Add({}, duration_buckets())) {
+    // Every known label value exists from the start at 0: Prometheus cannot take a rate
+    // from a series' first sample, so a series born at its first event hides that event.
+    for (const auto outcome : letter_outcomes) letters_.Add({{"outcome", std::string(outcome)}});
+    for (const auto value : {layout::notice_2013, layout::fdl_2014, layout::fdl_2015}) {
+        layouts_.Add({{"layout", std::string(to_string(value))}});
+    }
+    for (const auto category : dwc_categories) {
+        for (const auto value : {decision::upheld, decision::overturned}) {
+            items_.Add({{"category", std::string(category)}, {"decision", std::string(to_string(value))}});
+        }
+    }
+    for (const auto code : all_error_codes) dead_lettered_.Add({{"code", std::string(to_string(code))}});
+}
 
 void classification_metrics::classified(const outcome& value, std::chrono::nanoseconds took) {
     classified_.Increment();

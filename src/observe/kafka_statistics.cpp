@@ -43,6 +43,8 @@ void kafka_statistics::parse(std::string_view json, std::string_view client) {
         for (auto [name, broker] : brokers) {
             int64_t node = -1;
             if (broker["nodeid"].get(node) == simdjson::SUCCESS && node < 0) continue;  // bootstrap entry
+            // Real brokers are "host:port/id"; "GroupCoordinator" is librdkafka's logical handle.
+            if (std::string_view(name).find('/') == std::string_view::npos) continue;
             std::string_view state;
             if (broker["state"].get(state) == simdjson::SUCCESS && state == "UP") any_broker_up = true;
             int64_t rtt_us = 0;
@@ -55,9 +57,13 @@ void kafka_statistics::parse(std::string_view json, std::string_view client) {
     health_.set_broker_reachable(any_broker_up);
     if (client != "consumer") return;
 
+    // Joined means the coordinator is up and the join protocol has settled ("steady"),
+    // with an assignment or an empty one while waiting for partitions.
     std::string_view group_state;
-    if (root["cgrp"]["state"].get(group_state) == simdjson::SUCCESS) {
-        health_.set_group_state(group_state == "up");
+    std::string_view join_state;
+    if (root["cgrp"]["state"].get(group_state) == simdjson::SUCCESS &&
+        root["cgrp"]["join_state"].get(join_state) == simdjson::SUCCESS) {
+        health_.set_group_state(group_state == "up" && join_state == "steady");
     }
 
     std::set<std::pair<std::string, std::string>> seen;

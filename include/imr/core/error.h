@@ -21,6 +21,10 @@ enum class errc {
     internal,              // a bug or resource exhaustion while classifying: never the input's fault alone
 };
 
+inline constexpr errc all_error_codes[] = {
+    errc::empty,        errc::invalid_utf8,       errc::too_large,  errc::bad_pdf,  errc::bad_envelope,
+    errc::not_a_determination, errc::no_decisions_found, errc::unreadable, errc::internal};
+
 [[nodiscard]] std::string_view to_string(errc code) noexcept;
 
 // An error as a value: a stable code plus a message for humans. Messages never quote
