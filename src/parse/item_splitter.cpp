@@ -161,7 +161,7 @@ imr::decision decision_from(std::string_view word) {
 
 item_splitter::item_splitter()
     : decision_anchor_(classify::compile_pattern(
-          R"(:[ \n\f]*(upheld|overturned)\b\.?[ ]*(?:\n|$|Claims Administrator))")),
+          R"((?::|\bis)[ \n\f]*(upheld|overturned)\b\.?[ ]*(?:\n|$|Claims Administrator))")),
       notice_item_(classify::compile_pattern(
           R"((\d{1,2})\)\s*MAXIMUS Federal Services,? Inc\.?,? has determined the request for (.+?) (?:is|was) (not ?)?medically necessary)")) {}
 
@@ -185,8 +185,14 @@ split_items item_splitter::split_fdl(std::string_view decisions) const {
         const size_t colon = static_cast<size_t>(match[0].data() - decisions.data());
         size_t end = colon + match[0].size();
         if (text::contains_ci(match[0], "Claims Administrator")) end -= std::string_view("Claims Administrator").size();
-        anchors.push_back({colon, end, decision_from({match[1].data(), match[1].size()})});
         position = end;
+        // "X is Upheld" without its colon is an item only when the citation block follows;
+        // a rationale may well end a line with "... is upheld".
+        if (match[0].data()[0] != ':' &&
+            !text::starts_with_ci(text::trim(decisions.substr(end)), "Claims Administrator")) {
+            continue;
+        }
+        anchors.push_back({colon, end, decision_from({match[1].data(), match[1].size()})});
     }
 
     size_t region_start = lower_bound;

@@ -45,6 +45,20 @@ class SplitFdl : public ::testing::Test {
     imr::parse::item_splitter splitter;
 };
 
+TEST_F(SplitFdl, AcceptsADecisionWithoutItsColonWhenTheCitationsFollow) {
+    const auto out = split("Lumbar support is Upheld" + body());
+    ASSERT_EQ(out.items.size(), 1u);
+    EXPECT_EQ(out.items[0].request, "Lumbar support");
+    EXPECT_EQ(out.items[0].decision, decision::upheld);
+}
+
+TEST_F(SplitFdl, IgnoresARationaleLineEndingInIsUpheld) {
+    const auto out = split("Lumbar support: Upheld" +
+                           body("Guidelines do not support it.\nThe prior decision is upheld\nas above."));
+    ASSERT_EQ(out.items.size(), 1u);
+    EXPECT_THAT(out.items[0].rationale, HasSubstr("The prior decision is upheld as above."));
+}
+
 TEST_F(SplitFdl, SplitsItemsWithTheirCitationsAndRationales) {
     const auto out = split(
         "MRI of the right shoulder without contrast: Upheld\n"
