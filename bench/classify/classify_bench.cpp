@@ -97,7 +97,8 @@ void run_documents(benchmark::State& state, const std::vector<std::string>& docu
     }
     const double average = static_cast<double>(total_bytes) / static_cast<double>(documents.size());
     state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
-    state.SetBytesProcessed(static_cast<int64_t>(static_cast<double>(state.iterations()) * average));
+    state.SetBytesProcessed(
+        static_cast<int64_t>(static_cast<double>(state.iterations()) * average));
     state.counters["letters"] = static_cast<double>(documents.size());
 }
 
@@ -123,7 +124,8 @@ void BM_PopplerOnly(benchmark::State& state) {
     }
     const double average = static_cast<double>(c.pdf_bytes) / static_cast<double>(c.pdfs.size());
     state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
-    state.SetBytesProcessed(static_cast<int64_t>(static_cast<double>(state.iterations()) * average));
+    state.SetBytesProcessed(
+        static_cast<int64_t>(static_cast<double>(state.iterations()) * average));
 }
 BENCHMARK(BM_PopplerOnly)->Unit(benchmark::kMicrosecond);
 

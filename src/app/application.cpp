@@ -23,7 +23,8 @@
 namespace imr::app {
 namespace {
 
-kafka::properties with_statistics(const kafka_properties& extra, std::chrono::milliseconds interval) {
+kafka::properties with_statistics(const kafka_properties& extra,
+                                  std::chrono::milliseconds interval) {
     kafka::properties properties{{"statistics.interval.ms", std::to_string(interval.count())}};
     properties.insert(properties.end(), extra.begin(), extra.end());  // users' values win
     return properties;
@@ -51,29 +52,35 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
     observe::kafka_statistics statistics(registry, health);
     observe::http_endpoint endpoint(settings.metrics_address, registry, health);
 
-    const classify::vocabulary words = settings.vocabulary_dir ? classify::load_vocabulary(*settings.vocabulary_dir)
-                                                               : classify::builtin_vocabulary();
+    const classify::vocabulary words = settings.vocabulary_dir
+                                           ? classify::load_vocabulary(*settings.vocabulary_dir)
+                                           : classify::builtin_vocabulary();
     const engine shared_engine(words);
     const input::decoder_limits limits{settings.max_input_bytes};
 
-    kafka::kafka_sink sink(settings.brokers, settings.outcomes_topic, settings.dlq_topic,
-                           with_statistics(settings.producer_properties, settings.statistics_interval), log,
-                           [&](std::string_view json) { statistics.on_producer_statistics(json); });
+    kafka::kafka_sink sink(
+        settings.brokers, settings.outcomes_topic, settings.dlq_topic,
+        with_statistics(settings.producer_properties, settings.statistics_interval), log,
+        [&](std::string_view json) { statistics.on_producer_statistics(json); });
     kafka::consumer_options consumer;
     consumer.queued_max_messages_kbytes = static_cast<int>(settings.queued_max_kbytes);
     consumer.queued_min_messages = static_cast<int>(settings.queued_min_messages);
-    consumer.on_statistics = [&](std::string_view json) { statistics.on_consumer_statistics(json); };
-    kafka::kafka_source source(settings.brokers, settings.group, {settings.input_topic},
-                               with_statistics(settings.consumer_properties, settings.statistics_interval), log,
-                               consumer);
+    consumer.on_statistics = [&](std::string_view json) {
+        statistics.on_consumer_statistics(json);
+    };
+    kafka::kafka_source source(
+        settings.brokers, settings.group, {settings.input_topic},
+        with_statistics(settings.consumer_properties, settings.statistics_interval), log, consumer);
 
     stream::pipeline_config config;
-    config.workers = settings.workers == 0 ? std::max(1u, std::thread::hardware_concurrency()) : settings.workers;
+    config.workers = settings.workers == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                                           : settings.workers;
     config.max_in_flight = settings.max_in_flight;
     config.poll_batch = settings.poll_batch;
     config.drain_timeout = settings.shutdown_timeout;
     const stream::processor_factory make_processor = [&] {
-        return std::make_unique<stream::classify_processor>(shared_engine, limits, classification_probe);
+        return std::make_unique<stream::classify_processor>(shared_engine, limits,
+                                                            classification_probe);
     };
 
     log.info("service_started", {{"version", std::string(version)},

@@ -58,7 +58,8 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
 
 std::optional<std::string> read_input(const std::string& name) {
     if (name == stdin_name) {
-        return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        return std::string(std::istreambuf_iterator<char>(std::cin),
+                           std::istreambuf_iterator<char>());
     }
     std::ifstream in(name, std::ios::binary);
     if (!in) return std::nullopt;
@@ -71,7 +72,7 @@ std::optional<std::string> read_input(const std::string& name) {
 // Hands results to the writer in input order while workers finish out of order, and
 // keeps at most `window` finished-but-unwritten results in memory.
 class ordered_output {
-public:
+  public:
     explicit ordered_output(size_t window) : window_(window) {}
 
     void wait_for_room(size_t index) {
@@ -106,10 +107,12 @@ public:
             std::fputc('\n', out);
             failures += entry.second ? 1 : 0;
             const auto now = std::chrono::steady_clock::now();
-            if (show_progress && (now - last_report > std::chrono::milliseconds(200) || index + 1 == count)) {
+            if (show_progress &&
+                (now - last_report > std::chrono::milliseconds(200) || index + 1 == count)) {
                 const double seconds = std::chrono::duration<double>(now - started).count();
-                std::fprintf(stderr, "\r%zu/%zu letters, %zu failed, %.0f letters/s", index + 1, count,
-                             failures, seconds > 0 ? static_cast<double>(index + 1) / seconds : 0.0);
+                std::fprintf(stderr, "\r%zu/%zu letters, %zu failed, %.0f letters/s", index + 1,
+                             count, failures,
+                             seconds > 0 ? static_cast<double>(index + 1) / seconds : 0.0);
                 last_report = now;
             }
         }
@@ -117,7 +120,7 @@ public:
         return failures;
     }
 
-private:
+  private:
     const size_t window_;
     std::mutex mutex_;
     std::condition_variable arrived_;
@@ -136,8 +139,9 @@ int run_classify(const classify_options& options) {
     const engine shared_engine(words);
     const std::vector<std::string> files = expand_inputs(options.inputs);
     const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
-    const unsigned jobs = std::clamp<unsigned>(options.jobs == 0 ? hardware : options.jobs, 1,
-                                               static_cast<unsigned>(std::max<size_t>(files.size(), 1)));
+    const unsigned jobs =
+        std::clamp<unsigned>(options.jobs == 0 ? hardware : options.jobs, 1,
+                             static_cast<unsigned>(std::max<size_t>(files.size(), 1)));
 
     prometheus::Registry registry;
     observe::classification_metrics metrics(registry);
@@ -152,8 +156,10 @@ int run_classify(const classify_options& options) {
             source.file = files[index];
             auto bytes = read_input(files[index]);
             if (!bytes) {
-                output.put(index, output::error_to_json({errc::unreadable, "the file could not be read"}, source),
-                           true);
+                output.put(
+                    index,
+                    output::error_to_json({errc::unreadable, "the file could not be read"}, source),
+                    true);
                 continue;
             }
             auto result = classifier.classify(*bytes, source);

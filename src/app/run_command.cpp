@@ -15,7 +15,7 @@ namespace {
 // SIGTERM and SIGINT are blocked in every thread and taken by one waiting thread, so no
 // code runs in signal context: the signal becomes a stop request, nothing more.
 class signal_watch {
-public:
+  public:
     explicit signal_watch(std::stop_source& stop, observe::logger& log) {
         sigemptyset(&signals_);
         sigaddset(&signals_, SIGTERM);
@@ -26,14 +26,15 @@ public:
             while (!own.stop_requested()) {
                 const int signal = sigtimedwait(&signals_, nullptr, &tick);
                 if (signal == SIGTERM || signal == SIGINT) {
-                    log.info("signal_received", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+                    log.info("signal_received",
+                             {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
                     stop.request_stop();
                 }
             }
         });
     }
 
-private:
+  private:
     sigset_t signals_{};
     std::jthread thread_;
 };

@@ -1,7 +1,6 @@
 #include "run_settings.h"
 
 #include <CLI/CLI.hpp>
-
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -25,7 +24,8 @@ size_t parse_count(const std::string& value, size_t minimum) {
     if (ec != std::errc() || end != value.data() + value.size()) {
         throw std::invalid_argument("\"" + value + "\" is not a whole number");
     }
-    if (parsed < minimum) throw std::invalid_argument("must be at least " + std::to_string(minimum));
+    if (parsed < minimum)
+        throw std::invalid_argument("must be at least " + std::to_string(minimum));
     return parsed;
 }
 
@@ -42,33 +42,42 @@ const std::vector<setting>& settings_table() {
          [](run_settings& s, const std::string& v) { s.group = non_empty(v); }},
         {"input-topic", "IMR_INPUT_TOPIC", "Topic of raw determination documents",
          [](run_settings& s, const std::string& v) { s.input_topic = non_empty(v); }},
-        {"outcomes-topic", "IMR_OUTCOMES_TOPIC", "Topic of outcome records (schemas/outcome.schema.json)",
+        {"outcomes-topic", "IMR_OUTCOMES_TOPIC",
+         "Topic of outcome records (schemas/outcome.schema.json)",
          [](run_settings& s, const std::string& v) { s.outcomes_topic = non_empty(v); }},
         {"dlq-topic", "IMR_DLQ_TOPIC", "Dead-letter topic: original bytes plus imr.error.* headers",
          [](run_settings& s, const std::string& v) { s.dlq_topic = non_empty(v); }},
         {"workers", "IMR_WORKERS", "Classification threads (0: one per core)",
-         [](run_settings& s, const std::string& v) { s.workers = static_cast<unsigned>(parse_count(v, 0)); }},
-        {"max-in-flight", "IMR_MAX_IN_FLIGHT", "Documents taken but not yet delivered before partitions pause",
+         [](run_settings& s, const std::string& v) {
+             s.workers = static_cast<unsigned>(parse_count(v, 0));
+         }},
+        {"max-in-flight", "IMR_MAX_IN_FLIGHT",
+         "Documents taken but not yet delivered before partitions pause",
          [](run_settings& s, const std::string& v) { s.max_in_flight = parse_count(v, 1); }},
         {"poll-batch", "IMR_POLL_BATCH", "Most records taken per poll",
          [](run_settings& s, const std::string& v) { s.poll_batch = parse_count(v, 1); }},
         {"queued-max-kbytes", "IMR_QUEUED_MAX_KBYTES", "librdkafka prefetch cap per consumer, KiB",
          [](run_settings& s, const std::string& v) { s.queued_max_kbytes = parse_count(v, 1); }},
-        {"queued-min-messages", "IMR_QUEUED_MIN_MESSAGES", "librdkafka prefetch target per partition, messages",
+        {"queued-min-messages", "IMR_QUEUED_MIN_MESSAGES",
+         "librdkafka prefetch target per partition, messages",
          [](run_settings& s, const std::string& v) { s.queued_min_messages = parse_count(v, 1); }},
-        {"max-bytes", "IMR_MAX_BYTES", "Largest document accepted; larger ones are dead-lettered as too_large",
+        {"max-bytes", "IMR_MAX_BYTES",
+         "Largest document accepted; larger ones are dead-lettered as too_large",
          [](run_settings& s, const std::string& v) { s.max_input_bytes = parse_count(v, 1); }},
-        {"shutdown-timeout-ms", "IMR_SHUTDOWN_TIMEOUT_MS", "How long SIGTERM waits for in-flight work",
+        {"shutdown-timeout-ms", "IMR_SHUTDOWN_TIMEOUT_MS",
+         "How long SIGTERM waits for in-flight work",
          [](run_settings& s, const std::string& v) {
              s.shutdown_timeout = std::chrono::milliseconds(parse_count(v, 0));
          }},
-        {"statistics-interval-ms", "IMR_STATISTICS_INTERVAL_MS", "librdkafka statistics period (lag metrics)",
+        {"statistics-interval-ms", "IMR_STATISTICS_INTERVAL_MS",
+         "librdkafka statistics period (lag metrics)",
          [](run_settings& s, const std::string& v) {
              s.statistics_interval = std::chrono::milliseconds(parse_count(v, 100));
          }},
         {"metrics-address", "IMR_METRICS_ADDRESS", "host:port serving /metrics, /healthz, /readyz",
          [](run_settings& s, const std::string& v) {
-             if (v.find(':') == std::string::npos) throw std::invalid_argument("expected host:port");
+             if (v.find(':') == std::string::npos)
+                 throw std::invalid_argument("expected host:port");
              s.metrics_address = v;
          }},
         {"log-level", "IMR_LOG_LEVEL", "debug, info, warn or error",
@@ -78,7 +87,8 @@ const std::vector<setting>& settings_table() {
              }
              s.log_level = v;
          }},
-        {"vocabulary", "IMR_VOCABULARY", "Directory of vocabulary .tsv files replacing the built-in one",
+        {"vocabulary", "IMR_VOCABULARY",
+         "Directory of vocabulary .tsv files replacing the built-in one",
          [](run_settings& s, const std::string& v) {
              if (!std::filesystem::is_directory(v)) throw std::invalid_argument("not a directory");
              s.vocabulary_dir = v;
@@ -98,8 +108,8 @@ void add_kafka_property(run_settings& s, const std::string& spec, const std::str
     std::string body = spec;
     bool consumer = true;
     bool producer = true;
-    for (const auto& [prefix, is_consumer] : {std::pair{std::string("consumer:"), true},
-                                              std::pair{std::string("producer:"), false}}) {
+    for (const auto& [prefix, is_consumer] :
+         {std::pair{std::string("consumer:"), true}, std::pair{std::string("producer:"), false}}) {
         if (body.rfind(prefix, 0) == 0) {
             body = body.substr(prefix.size());
             consumer = is_consumer;
@@ -127,7 +137,8 @@ std::map<std::string, std::string> read_config_file(const std::string& path, run
         if (line.empty() || line[0] == '#') continue;
         const size_t equals = line.find('=');
         const std::string where = "config file " + path + ":" + std::to_string(number);
-        if (equals == std::string::npos) throw std::invalid_argument(where + ": expected name = value");
+        if (equals == std::string::npos)
+            throw std::invalid_argument(where + ": expected name = value");
         const std::string name = trim(line.substr(0, equals));
         const std::string value = trim(line.substr(equals + 1));
         if (name == "X") {
@@ -153,27 +164,33 @@ void run_settings_parser::add_options(CLI::App& command) {
             std::string(entry.help) + " [env " + std::string(entry.environment) + "]");
         option->type_name("VALUE");
     }
-    command.add_option("-X,--property", kafka_flags_,
-                       "librdkafka property: [consumer:|producer:]key=value (repeatable; applied last)");
+    command.add_option(
+        "-X,--property", kafka_flags_,
+        "librdkafka property: [consumer:|producer:]key=value (repeatable; applied last)");
     command.add_option_function<std::string>(
         "-c,--config", [this](const std::string& v) { config_file_ = v; },
-        "Config file of `name = value` lines (flags and IMR_* variables take precedence) [env IMR_CONFIG]");
+        "Config file of `name = value` lines (flags and IMR_* variables take precedence) [env "
+        "IMR_CONFIG]");
 }
 
-run_settings run_settings_parser::resolve(const std::map<std::string, std::string>& environment) const {
+run_settings run_settings_parser::resolve(
+    const std::map<std::string, std::string>& environment) const {
     run_settings s;
     std::optional<std::string> config_file = config_file_;
     if (!config_file) {
-        if (auto it = environment.find("IMR_CONFIG"); it != environment.end()) config_file = it->second;
+        if (auto it = environment.find("IMR_CONFIG"); it != environment.end())
+            config_file = it->second;
     }
-    const auto file_values = config_file ? read_config_file(*config_file, s) : std::map<std::string, std::string>{};
+    const auto file_values =
+        config_file ? read_config_file(*config_file, s) : std::map<std::string, std::string>{};
 
     for (const auto& entry : settings_table()) {
         const std::string name(entry.name);
         std::optional<std::pair<std::string, std::string>> chosen;  // value, origin
         if (auto it = flags_.find(name); it != flags_.end()) {
             chosen = {{it->second, "--" + name}};
-        } else if (auto env = environment.find(std::string(entry.environment)); env != environment.end()) {
+        } else if (auto env = environment.find(std::string(entry.environment));
+                   env != environment.end()) {
             chosen = {{env->second, std::string(entry.environment)}};
         } else if (auto file = file_values.find(name); file != file_values.end()) {
             chosen = {{file->second, "config file setting " + name}};
@@ -185,7 +202,8 @@ run_settings run_settings_parser::resolve(const std::map<std::string, std::strin
             throw std::invalid_argument(chosen->second + ": " + e.what());
         }
     }
-    for (const auto& spec : kafka_flags_) add_kafka_property(s, spec, "-X " + spec.substr(0, spec.find('=')));
+    for (const auto& spec : kafka_flags_)
+        add_kafka_property(s, spec, "-X " + spec.substr(0, spec.find('=')));
     return s;
 }
 

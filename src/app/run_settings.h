@@ -43,12 +43,12 @@ struct run_settings {
 // Collects the raw flag values; `resolve` then merges flags, IMR_* environment
 // variables and the config file (in that order of precedence) over the defaults.
 class run_settings_parser {
-public:
+  public:
     void add_options(CLI::App& command);
     // Throws std::invalid_argument with a message naming the setting and its source.
     [[nodiscard]] run_settings resolve(const std::map<std::string, std::string>& environment) const;
 
-private:
+  private:
     std::map<std::string, std::string> flags_;  // setting name -> value given on the command line
     std::vector<std::string> kafka_flags_;      // -X values
     std::optional<std::string> config_file_;

@@ -21,8 +21,10 @@ constexpr std::string_view clause_marker = "Decision based on";
 std::vector<std::string_view> sources_of(std::string_view clause, bool non_mtus) {
     if (!non_mtus && contains_ci(clause, "MTUS")) return {"MTUS"};
     std::vector<std::string_view> sources;
-    const size_t odg = std::min(find_ci(clause, "ODG"), find_ci(clause, "Official Disability Guideline"));
-    const size_t acoem = std::min(find_ci(clause, "ACOEM"), find_ci(clause, "American College of Occupational"));
+    const size_t odg =
+        std::min(find_ci(clause, "ODG"), find_ci(clause, "Official Disability Guideline"));
+    const size_t acoem =
+        std::min(find_ci(clause, "ACOEM"), find_ci(clause, "American College of Occupational"));
     if (odg != npos) sources.push_back("ODG");
     if (acoem != npos) sources.insert(acoem < odg ? sources.begin() : sources.end(), "ACOEM");
     if (sources.empty()) sources.push_back("other");
@@ -31,7 +33,8 @@ std::vector<std::string_view> sources_of(std::string_view clause, bool non_mtus)
 
 std::string_view strip_punctuation(std::string_view s) {
     s = trim(s);
-    while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ':')) {
+    while (!s.empty() &&
+           (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ':')) {
         s.remove_suffix(1);
         s = trim(s);
     }
@@ -48,8 +51,9 @@ std::string_view title_without_source(std::string_view title) {
             break;
         }
     }
-    while (!title.empty() && (title.front() == ',' || title.front() == '/' || title.front() == '-' ||
-                              title.front() == ':' || title.front() == ' ')) {
+    while (!title.empty() &&
+           (title.front() == ',' || title.front() == '/' || title.front() == '-' ||
+            title.front() == ':' || title.front() == ' ')) {
         title.remove_prefix(1);
     }
     return title;
@@ -71,11 +75,13 @@ bool has_year(std::string_view s) {
 std::vector<std::string_view> split_chapters(std::string_view clause) {
     std::vector<std::string_view> chapters;
     size_t start = 0;
-    for (size_t at = find_ci(clause, ", and "); at != npos; at = find_ci(clause, ", and ", at + 1)) {
+    for (size_t at = find_ci(clause, ", and "); at != npos;
+         at = find_ci(clause, ", and ", at + 1)) {
         const size_t next = at + 6;
         if (next >= clause.size() || !text::is_upper(clause[next])) continue;
         const size_t comma = clause.find(',', next);
-        if (!has_year(clause.substr(next, (comma == npos ? clause.size() : comma) - next))) continue;
+        if (!has_year(clause.substr(next, (comma == npos ? clause.size() : comma) - next)))
+            continue;
         chapters.push_back(trim(clause.substr(start, at - start)));
         start = next;
     }
@@ -88,7 +94,8 @@ std::optional<int> take_year(std::string& title) {
     for (size_t i = 0; i + 4 <= title.size(); ++i) {
         const bool starts_word = i == 0 || !text::is_alnum(title[i - 1]);
         const bool ends_word = i + 4 == title.size() || !text::is_alnum(title[i + 4]);
-        const bool digits = std::all_of(title.begin() + static_cast<long>(i), title.begin() + static_cast<long>(i + 4),
+        const bool digits = std::all_of(title.begin() + static_cast<long>(i),
+                                        title.begin() + static_cast<long>(i + 4),
                                         [](char c) { return text::is_digit(c); });
         if (!starts_word || !ends_word || !digits || (title[i] != '1' && title[i] != '2')) continue;
         const int year = std::stoi(title.substr(i, 4));
@@ -162,8 +169,9 @@ std::vector<guideline_citation> read_chapters(std::string_view clause) {
 // Guidelines, (2009), Opioids, pages 78-80, which is part of the MTUS." Every sentence
 // that names a guideline is read, except those saying a guideline was not used.
 std::vector<guideline_citation> read_sentence(std::string_view sentence) {
-    const bool non_mtus = contains_ci(sentence, "not part of the MTUS") || contains_ci(sentence, "Non-MTUS") ||
-                          contains_ci(sentence, "outside of the MTUS") || contains_ci(sentence, "outside the MTUS");
+    const bool non_mtus =
+        contains_ci(sentence, "not part of the MTUS") || contains_ci(sentence, "Non-MTUS") ||
+        contains_ci(sentence, "outside of the MTUS") || contains_ci(sentence, "outside the MTUS");
     // What the guideline is starts after "... decision on (the)".
     if (const size_t on = find_ci(sentence, "decision on "); on != npos) {
         sentence = trim(sentence.substr(on + std::string_view("decision on ").size()));
@@ -171,7 +179,8 @@ std::vector<guideline_citation> read_sentence(std::string_view sentence) {
     }
     std::vector<std::string_view> parts;
     for (auto piece : text::split_trimmed(sentence, ',')) {
-        if (text::starts_with_ci(piece, "which is") || text::starts_with_ci(piece, "which are")) continue;
+        if (text::starts_with_ci(piece, "which is") || text::starts_with_ci(piece, "which are"))
+            continue;
         parts.push_back(piece);
     }
     guideline_citation c;
@@ -202,8 +211,9 @@ std::vector<guideline_citation> read_sentence(std::string_view sentence) {
 }
 
 bool names_a_guideline(std::string_view sentence) {
-    return contains_ci(sentence, "MTUS") || contains_ci(sentence, "ODG") || contains_ci(sentence, "ACOEM") ||
-           contains_ci(sentence, "Official Disability") || contains_ci(sentence, "American College of Occupational");
+    return contains_ci(sentence, "MTUS") || contains_ci(sentence, "ODG") ||
+           contains_ci(sentence, "ACOEM") || contains_ci(sentence, "Official Disability") ||
+           contains_ci(sentence, "American College of Occupational");
 }
 
 bool declines_a_guideline(std::string_view sentence) {
@@ -212,7 +222,8 @@ bool declines_a_guideline(std::string_view sentence) {
 }
 
 void add_citation(guideline_basis& basis, guideline_citation citation) {
-    if (std::find(basis.sources.begin(), basis.sources.end(), citation.source) == basis.sources.end()) {
+    if (std::find(basis.sources.begin(), basis.sources.end(), citation.source) ==
+        basis.sources.end()) {
         basis.sources.push_back(citation.source);
     }
     basis.citations.push_back(std::move(citation));
@@ -222,7 +233,8 @@ void add_citation(guideline_basis& basis, guideline_citation citation) {
 
 guideline_basis read_citations(std::string_view line) {
     guideline_basis basis;
-    if (contains_ci(line, "did not cite any medical evidence") || contains_ci(line, "no medical evidence")) {
+    if (contains_ci(line, "did not cite any medical evidence") ||
+        contains_ci(line, "no medical evidence")) {
         return basis;
     }
     std::vector<std::string_view> clauses;
@@ -246,7 +258,8 @@ guideline_basis read_citations(std::string_view line) {
     return basis;
 }
 
-guideline_basis read_reviewer_citations(std::string_view line, const guideline_basis& claims_administrator) {
+guideline_basis read_reviewer_citations(std::string_view line,
+                                        const guideline_basis& claims_administrator) {
     guideline_basis own = read_citations(line);
     const bool adopts = contains_ci(line, "used by the Claims Administrator") &&
                         (contains_ci(line, "relevant") || contains_ci(line, "appropriate"));

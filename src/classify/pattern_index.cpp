@@ -90,7 +90,8 @@ std::vector<std::string> pattern_index::codes_by_position(std::string_view text)
            scanner_->Match(text, position, text.size(), RE2::UNANCHORED, &match, 1)) {
         hits.clear();
         if (anchored_->Match(match, &hits) && !hits.empty()) {
-            const std::string& code = codes_[static_cast<size_t>(*std::min_element(hits.begin(), hits.end()))];
+            const std::string& code =
+                codes_[static_cast<size_t>(*std::min_element(hits.begin(), hits.end()))];
             if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
         }
         const size_t end = static_cast<size_t>(match.data() - text.data()) + match.size();

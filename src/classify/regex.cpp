@@ -16,7 +16,8 @@ std::unique_ptr<RE2> compile_pattern(std::string_view pattern) {
     auto compiled = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()),
                                           case_insensitive_options());
     if (!compiled->ok()) {
-        throw std::runtime_error("bad pattern \"" + std::string(pattern) + "\": " + compiled->error());
+        throw std::runtime_error("bad pattern \"" + std::string(pattern) +
+                                 "\": " + compiled->error());
     }
     return compiled;
 }

@@ -49,11 +49,12 @@ std::optional<modification> parse_modification(std::string_view r) {
     if (original_end == npos) return std::nullopt;
     modification m;
     m.original = std::string(strip_sentence_end(r.substr(0, original_end)));
-    const size_t after_original = find_ci(r, ".", original_end) == npos ? r.size()
-                                                                       : find_ci(r, ".", original_end) + 1;
+    const size_t after_original =
+        find_ci(r, ".", original_end) == npos ? r.size() : find_ci(r, ".", original_end) + 1;
     const std::string_view rest = r.substr(after_original);
 
-    constexpr std::string_view remaining_marker = "remaining IMR eligible portion of the original request";
+    constexpr std::string_view remaining_marker =
+        "remaining IMR eligible portion of the original request";
     constexpr std::string_view original_marker = "The original request,";
     if (const size_t authorized_end = find_ci(rest, " was authorized by"); authorized_end != npos) {
         m.authorized = std::string(strip_sentence_end(rest.substr(0, authorized_end)));
@@ -80,13 +81,15 @@ bool boundary_after(std::string_view s, size_t at) {
 request_parts split_request(std::string_view request) {
     request_parts parts;
     parts.modified = parse_modification(request);
-    std::string_view service = parts.modified ? std::string_view(parts.modified->original) : request;
+    std::string_view service =
+        parts.modified ? std::string_view(parts.modified->original) : request;
 
     for (bool stripped = true; stripped;) {
         stripped = false;
         service = trim(service);
         for (const auto& prefix : prefixes) {
-            if (!text::starts_with_ci(service, prefix.text) || !boundary_after(service, prefix.text.size())) {
+            if (!text::starts_with_ci(service, prefix.text) ||
+                !boundary_after(service, prefix.text.size())) {
                 continue;
             }
             service.remove_prefix(prefix.text.size());

@@ -23,8 +23,9 @@ constexpr std::string_view topical_form_pattern =
 // gabapentin, amitriptyline...). A cream or patch of any other systemic drug is a real
 // product of that class: a scopolamine patch is an antiemetic, AndroGel is not a compound.
 bool compounded_class(std::string_view subcategory) {
-    return subcategory == "nsaids" || subcategory == "muscle_relaxants" || subcategory == "anti_epilepsy" ||
-           subcategory == "antidepressants" || subcategory == topical_analgesics || subcategory == topical_compounds;
+    return subcategory == "nsaids" || subcategory == "muscle_relaxants" ||
+           subcategory == "anti_epilepsy" || subcategory == "antidepressants" ||
+           subcategory == topical_analgesics || subcategory == topical_compounds;
 }
 
 std::pair<std::string, std::string> split_class(const std::string& code) {
@@ -101,8 +102,7 @@ std::optional<treatment_class> treatment_classifier::classify_drug(std::string_v
     const auto is_topical_product = [](const name_info* info) {
         return info->subcategory == topical_analgesics || info->subcategory == topical_compounds;
     };
-    const bool topical_product =
-        std::any_of(mentions.begin(), mentions.end(), is_topical_product);
+    const bool topical_product = std::any_of(mentions.begin(), mentions.end(), is_topical_product);
     if (!topical_form && !topical_product) {
         for (const name_info* info : mentions) {
             if (!info->subcategory.empty()) {
@@ -119,9 +119,10 @@ std::optional<treatment_class> treatment_classifier::classify_drug(std::string_v
         }
         // Only an ingredient that exists as an approved topical stands for a topical on its
         // own ("Capsaicin"); "Ketamine infusion" is left to the other rules.
-        const bool approved_only = std::all_of(mentions.begin(), mentions.end(), [](const name_info* info) {
-            return info->topical_known && info->topical == topical_kind::approved;
-        });
+        const bool approved_only =
+            std::all_of(mentions.begin(), mentions.end(), [](const name_info* info) {
+                return info->topical_known && info->topical == topical_kind::approved;
+            });
         if (!approved_only) return std::nullopt;
     }
     // A patch of a systemic-only drug (Butrans, Duragesic, scopolamine) keeps its class.

@@ -8,24 +8,36 @@ namespace imr {
 
 std::string_view to_string(errc code) noexcept {
     switch (code) {
-        case errc::empty: return "empty";
-        case errc::invalid_utf8: return "invalid_utf8";
-        case errc::too_large: return "too_large";
-        case errc::bad_pdf: return "bad_pdf";
-        case errc::bad_envelope: return "bad_envelope";
-        case errc::not_a_determination: return "not_a_determination";
-        case errc::no_decisions_found: return "no_decisions_found";
-        case errc::unreadable: return "unreadable";
-        case errc::internal: return "internal";
+        case errc::empty:
+            return "empty";
+        case errc::invalid_utf8:
+            return "invalid_utf8";
+        case errc::too_large:
+            return "too_large";
+        case errc::bad_pdf:
+            return "bad_pdf";
+        case errc::bad_envelope:
+            return "bad_envelope";
+        case errc::not_a_determination:
+            return "not_a_determination";
+        case errc::no_decisions_found:
+            return "no_decisions_found";
+        case errc::unreadable:
+            return "unreadable";
+        case errc::internal:
+            return "internal";
     }
     return "unknown";
 }
 
 std::string_view to_string(layout value) noexcept {
     switch (value) {
-        case layout::notice_2013: return "notice-2013";
-        case layout::fdl_2014: return "fdl-2014";
-        case layout::fdl_2015: return "fdl-2015";
+        case layout::notice_2013:
+            return "notice-2013";
+        case layout::fdl_2014:
+            return "fdl-2014";
+        case layout::fdl_2015:
+            return "fdl-2015";
     }
     return "unknown";
 }

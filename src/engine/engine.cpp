@@ -29,7 +29,8 @@ struct engine::stages {
     classify::pattern_index reasons;
 };
 
-engine::engine(const classify::vocabulary& words) : stages_(std::make_unique<const stages>(words)) {}
+engine::engine(const classify::vocabulary& words)
+    : stages_(std::make_unique<const stages>(words)) {}
 engine::~engine() = default;
 
 result<outcome> engine::classify_text(std::string_view raw) const {
@@ -44,15 +45,15 @@ result<outcome> engine::classify_text(std::string_view raw) const {
     const bool notice = sections->layout == layout::notice_2013;
     const std::string flat_letter = notice ? text::flatten(normalized) : std::string();
 
-    parse::header_fields header =
-        notice ? parse::read_notice_header(flat_letter) : parse::read_header_table(sections->header);
+    parse::header_fields header = notice ? parse::read_notice_header(flat_letter)
+                                         : parse::read_header_table(sections->header);
     out.case_number = std::move(header.case_number);
     out.dates = header.dates;
     out.priority = header.priority;
     out.reviewer = stages_->credentials.read(sections->credentials);
 
-    parse::split_items split =
-        notice ? stages_->splitter.split_notice(flat_letter) : stages_->splitter.split_fdl(sections->decisions);
+    parse::split_items split = notice ? stages_->splitter.split_notice(flat_letter)
+                                      : stages_->splitter.split_fdl(sections->decisions);
     if (split.items.empty()) {
         return {errc::no_decisions_found, "the letter names no disputed item with a decision"};
     }
@@ -77,14 +78,17 @@ result<outcome> engine::classify_text(std::string_view raw) const {
         value.subcategory = std::string(treatment.subcategory);
         value.modified = parts.modified;
         value.qualifiers = parts.qualifiers;
-        value.claims_administrator = classify::read_citations(raw_item.claims_administrator_citation);
-        value.reviewer = classify::read_reviewer_citations(raw_item.reviewer_citation, value.claims_administrator);
+        value.claims_administrator =
+            classify::read_citations(raw_item.claims_administrator_citation);
+        value.reviewer = classify::read_reviewer_citations(raw_item.reviewer_citation,
+                                                           value.claims_administrator);
         if (value.decision == decision::overturned) {
             value.reasons = {"medically_necessary"};
         } else {
             value.reasons = stages_->reasons.matching_codes(raw_item.rationale);
         }
-        if (treatment.guessed) out.warnings.push_back("category_guessed:item=" + std::to_string(i + 1));
+        if (treatment.guessed)
+            out.warnings.push_back("category_guessed:item=" + std::to_string(i + 1));
         out.items.push_back(std::move(value));
     }
 
@@ -92,8 +96,10 @@ result<outcome> engine::classify_text(std::string_view raw) const {
     if (!out.patient.age) out.warnings.emplace_back("patient_age_not_found");
     if (!out.patient.sex) out.warnings.emplace_back("patient_sex_not_found");
     if (!out.dates.injury) out.warnings.emplace_back("injury_date_not_found");
-    if (out.reviewer.licensed_states.empty()) out.warnings.emplace_back("reviewer_states_not_found");
-    if (out.reviewer.specialties.empty()) out.warnings.emplace_back("reviewer_specialties_not_found");
+    if (out.reviewer.licensed_states.empty())
+        out.warnings.emplace_back("reviewer_states_not_found");
+    if (out.reviewer.specialties.empty())
+        out.warnings.emplace_back("reviewer_specialties_not_found");
     return out;
 }
 

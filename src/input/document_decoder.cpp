@@ -44,10 +44,14 @@ result<decoded_document> decode_pdf(std::string_view bytes, input_format format)
 
 std::string_view to_string(input_format format) noexcept {
     switch (format) {
-        case input_format::text: return "text";
-        case input_format::pdf: return "pdf";
-        case input_format::envelope_text: return "envelope_text";
-        case input_format::envelope_pdf: return "envelope_pdf";
+        case input_format::text:
+            return "text";
+        case input_format::pdf:
+            return "pdf";
+        case input_format::envelope_text:
+            return "envelope_text";
+        case input_format::envelope_pdf:
+            return "envelope_pdf";
     }
     return "unknown";
 }
@@ -88,7 +92,8 @@ result<decoded_document> document_decoder::decode_envelope(std::string_view byte
     if (doc.type().get(type) != simdjson::SUCCESS) {
         return {errc::bad_envelope, "the envelope is not valid JSON"};
     }
-    if (type != simdjson::ondemand::json_type::object || doc.get_object().get(object) != simdjson::SUCCESS) {
+    if (type != simdjson::ondemand::json_type::object ||
+        doc.get_object().get(object) != simdjson::SUCCESS) {
         return {errc::bad_envelope, "the envelope is not a JSON object"};
     }
 
@@ -117,8 +122,8 @@ result<decoded_document> document_decoder::decode_envelope(std::string_view byte
             last_id_ = id;
         } else if (key == "text" || key == "pdf_base64") {
             if (value.get_string().get(string_value) != simdjson::SUCCESS) {
-                return {errc::bad_envelope, "envelope field \"" + std::string(key) +
-                                                "\" must be a string"};
+                return {errc::bad_envelope,
+                        "envelope field \"" + std::string(key) + "\" must be a string"};
             }
             (key == "text" ? text : pdf_base64) = std::string(string_value);
         }

@@ -19,8 +19,7 @@ void silence_pdf_library_diagnostics() {
 result<std::string> extract_pdf_text(std::string_view bytes) {
     // poppler-cpp wants a mutable buffer it may keep for the document's lifetime.
     std::vector<char> buffer(bytes.begin(), bytes.end());
-    std::unique_ptr<poppler::document> document(
-        poppler::document::load_from_data(&buffer));
+    std::unique_ptr<poppler::document> document(poppler::document::load_from_data(&buffer));
     if (!document) return {errc::bad_pdf, "the PDF could not be opened"};
     if (document->is_locked()) return {errc::bad_pdf, "the PDF is encrypted"};
 

@@ -341,15 +341,18 @@ void kafka_source::on_message_error(const rd_kafka_message_t& message) {
 }
 
 void kafka_source::pause(const std::vector<stream::topic_partition>& partitions) {
-    change_flow(partitions, &rd_kafka_pause_partitions, "kafka_pause_failed", "kafka_partitions_paused");
+    change_flow(partitions, &rd_kafka_pause_partitions, "kafka_pause_failed",
+                "kafka_partitions_paused");
 }
 
 void kafka_source::resume(const std::vector<stream::topic_partition>& partitions) {
-    change_flow(partitions, &rd_kafka_resume_partitions, "kafka_resume_failed", "kafka_partitions_resumed");
+    change_flow(partitions, &rd_kafka_resume_partitions, "kafka_resume_failed",
+                "kafka_partitions_resumed");
 }
 
-void kafka_source::change_flow(const std::vector<stream::topic_partition>& partitions, flow_change change,
-                               std::string_view failed_event, std::string_view done_event) {
+void kafka_source::change_flow(const std::vector<stream::topic_partition>& partitions,
+                               flow_change change, std::string_view failed_event,
+                               std::string_view done_event) {
     if (partitions.empty() || closed_) return;
     const auto list = to_partition_list(partitions);
     const auto err = change(rk_.get(), list.get());

@@ -10,10 +10,13 @@ namespace {
 
 // Letters take tens of microseconds from text and milliseconds from PDF.
 prometheus::Histogram::BucketBoundaries duration_buckets() {
-    return {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
+    return {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+            0.01,    0.025,  0.05,    0.1,    0.25,  1};
 }
 
-double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+double seconds(std::chrono::nanoseconds d) {
+    return std::chrono::duration<double>(d).count();
+}
 
 }  // namespace
 
@@ -52,10 +55,12 @@ classification_metrics::classification_metrics(prometheus::Registry& registry)
     }
     for (const auto category : dwc_categories) {
         for (const auto value : {decision::upheld, decision::overturned}) {
-            items_.Add({{"category", std::string(category)}, {"decision", std::string(to_string(value))}});
+            items_.Add(
+                {{"category", std::string(category)}, {"decision", std::string(to_string(value))}});
         }
     }
-    for (const auto code : all_error_codes) dead_lettered_.Add({{"code", std::string(to_string(code))}});
+    for (const auto code : all_error_codes)
+        dead_lettered_.Add({{"code", std::string(to_string(code))}});
 }
 
 void classification_metrics::classified(const outcome& value, std::chrono::nanoseconds took) {
@@ -63,7 +68,9 @@ void classification_metrics::classified(const outcome& value, std::chrono::nanos
     letters_.Add({{"outcome", value.summary.outcome}}).Increment();
     layouts_.Add({{"layout", std::string(to_string(value.layout))}}).Increment();
     for (const auto& item : value.items) {
-        items_.Add({{"category", item.category}, {"decision", std::string(to_string(item.decision))}}).Increment();
+        items_
+            .Add({{"category", item.category}, {"decision", std::string(to_string(item.decision))}})
+            .Increment();
     }
     duration_.Observe(seconds(took));
     items_total_ += value.items.size();
@@ -81,12 +88,14 @@ void classification_metrics::print_summary(std::FILE* out) const {
     const auto letters = static_cast<uint64_t>(classified_.Value());
     const uint64_t documents = letters + failures_total_;
     std::fprintf(out, "classified %llu of %llu documents, %llu items, %llu failed",
-                 static_cast<unsigned long long>(letters), static_cast<unsigned long long>(documents),
+                 static_cast<unsigned long long>(letters),
+                 static_cast<unsigned long long>(documents),
                  static_cast<unsigned long long>(items_total_.load()),
                  static_cast<unsigned long long>(failures_total_.load()));
     if (documents > 0) {
         std::fprintf(out, ", %.0f us per document (worker time)",
-                     static_cast<double>(nanoseconds_total_.load()) / 1000.0 / static_cast<double>(documents));
+                     static_cast<double>(nanoseconds_total_.load()) / 1000.0 /
+                         static_cast<double>(documents));
     }
     std::fputc('\n', out);
     for (const auto& family : {&letters_, &dead_lettered_}) {

@@ -8,18 +8,21 @@
 namespace imr::observe {
 namespace {
 
-void respond(mg_connection* connection, int status, std::string_view content_type, const std::string& body) {
-    mg_printf(connection,
-              "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
-              "Connection: close\r\n\r\n",
-              status, status == 200 ? "OK" : "Service Unavailable", static_cast<int>(content_type.size()),
-              content_type.data(), body.size());
+void respond(mg_connection* connection, int status, std::string_view content_type,
+             const std::string& body) {
+    mg_printf(
+        connection,
+        "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
+        "Connection: close\r\n\r\n",
+        status, status == 200 ? "OK" : "Service Unavailable", static_cast<int>(content_type.size()),
+        content_type.data(), body.size());
     mg_write(connection, body.data(), body.size());
 }
 
 }  // namespace
 
-http_endpoint::http_endpoint(const std::string& address, prometheus::Registry& registry, const health_state& health)
+http_endpoint::http_endpoint(const std::string& address, prometheus::Registry& registry,
+                             const health_state& health)
     : address_(address), registry_(registry), health_(health) {
     // civetweb wants "host:port" as "ip:port" or "port"; both work with listening_ports.
     const char* options[] = {"listening_ports", address_.c_str(), "num_threads", "2", nullptr};

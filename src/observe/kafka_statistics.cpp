@@ -28,8 +28,12 @@ kafka_statistics::kafka_statistics(prometheus::Registry& registry, health_state&
 
 kafka_statistics::~kafka_statistics() = default;
 
-void kafka_statistics::on_consumer_statistics(std::string_view json) { parse(json, "consumer"); }
-void kafka_statistics::on_producer_statistics(std::string_view json) { parse(json, "producer"); }
+void kafka_statistics::on_consumer_statistics(std::string_view json) {
+    parse(json, "consumer");
+}
+void kafka_statistics::on_producer_statistics(std::string_view json) {
+    parse(json, "producer");
+}
 
 void kafka_statistics::parse(std::string_view json, std::string_view client) {
     std::lock_guard lock(mutex_);
@@ -42,11 +46,13 @@ void kafka_statistics::parse(std::string_view json, std::string_view client) {
     if (root["brokers"].get(brokers) == simdjson::SUCCESS) {
         for (auto [name, broker] : brokers) {
             int64_t node = -1;
-            if (broker["nodeid"].get(node) == simdjson::SUCCESS && node < 0) continue;  // bootstrap entry
+            if (broker["nodeid"].get(node) == simdjson::SUCCESS && node < 0)
+                continue;  // bootstrap entry
             // Real brokers are "host:port/id"; "GroupCoordinator" is librdkafka's logical handle.
             if (std::string_view(name).find('/') == std::string_view::npos) continue;
             std::string_view state;
-            if (broker["state"].get(state) == simdjson::SUCCESS && state == "UP") any_broker_up = true;
+            if (broker["state"].get(state) == simdjson::SUCCESS && state == "UP")
+                any_broker_up = true;
             int64_t rtt_us = 0;
             if (broker["rtt"]["avg"].get(rtt_us) == simdjson::SUCCESS) {
                 rtt_.Add({{"client", std::string(client)}, {"broker", std::string(name)}})

@@ -10,19 +10,25 @@ namespace imr::observe {
 
 std::string_view to_string(log_level level) noexcept {
     switch (level) {
-        case log_level::debug: return "debug";
-        case log_level::info: return "info";
-        case log_level::warn: return "warn";
-        case log_level::error: return "error";
+        case log_level::debug:
+            return "debug";
+        case log_level::info:
+            return "info";
+        case log_level::warn:
+            return "warn";
+        case log_level::error:
+            return "error";
     }
     return "info";
 }
 
 log_level parse_log_level(std::string_view name) {
-    for (const auto level : {log_level::debug, log_level::info, log_level::warn, log_level::error}) {
+    for (const auto level :
+         {log_level::debug, log_level::info, log_level::warn, log_level::error}) {
         if (name == to_string(level)) return level;
     }
-    throw std::invalid_argument("unknown log level \"" + std::string(name) + "\" (debug, info, warn, error)");
+    throw std::invalid_argument("unknown log level \"" + std::string(name) +
+                                "\" (debug, info, warn, error)");
 }
 
 logger::logger(log_level minimum, std::FILE* out) : minimum_(minimum), out_(out) {}
@@ -30,7 +36,8 @@ logger::logger(log_level minimum, std::FILE* out) : minimum_(minimum), out_(out)
 void logger::log(log_level level, std::string_view event, std::initializer_list<log_field> fields) {
     if (!enabled(level)) return;
     const auto now = std::chrono::system_clock::now();
-    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
     const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
     std::tm utc{};
     gmtime_r(&seconds, &utc);

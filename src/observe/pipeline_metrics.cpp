@@ -9,12 +9,14 @@ std::string kind_label(stream::output_kind kind) {
     return kind == stream::output_kind::outcome ? "outcome" : "dead_letter";
 }
 
-prometheus::Family<prometheus::Gauge>& gauge_family(prometheus::Registry& r, const std::string& name,
+prometheus::Family<prometheus::Gauge>& gauge_family(prometheus::Registry& r,
+                                                    const std::string& name,
                                                     const std::string& help) {
     return prometheus::BuildGauge().Name(name).Help(help).Register(r);
 }
 
-prometheus::Family<prometheus::Counter>& counter_family(prometheus::Registry& r, const std::string& name,
+prometheus::Family<prometheus::Counter>& counter_family(prometheus::Registry& r,
+                                                        const std::string& name,
                                                         const std::string& help) {
     return prometheus::BuildCounter().Name(name).Help(help).Register(r);
 }
@@ -23,24 +25,39 @@ prometheus::Family<prometheus::Counter>& counter_family(prometheus::Registry& r,
 
 pipeline_metrics::pipeline_metrics(prometheus::Registry& r, health_state& health)
     : health_(health),
-      consumed_(counter_family(r, "imr_documents_consumed_total", "Input records taken from the input topic").Add({})),
-      input_bytes_(counter_family(r, "imr_input_bytes_total", "Bytes of input records consumed").Add({})),
-      output_bytes_(counter_family(r, "imr_output_bytes_total", "Bytes of records acknowledged, by kind")),
-      produce_errors_(counter_family(r, "imr_produce_errors_total", "Records refused or not delivered, by kind")),
-      rebalances_(counter_family(r, "imr_rebalances_total", "Partition assignments and revocations").Add({})),
+      consumed_(counter_family(r, "imr_documents_consumed_total",
+                               "Input records taken from the input topic")
+                    .Add({})),
+      input_bytes_(
+          counter_family(r, "imr_input_bytes_total", "Bytes of input records consumed").Add({})),
+      output_bytes_(
+          counter_family(r, "imr_output_bytes_total", "Bytes of records acknowledged, by kind")),
+      produce_errors_(counter_family(r, "imr_produce_errors_total",
+                                     "Records refused or not delivered, by kind")),
+      rebalances_(counter_family(r, "imr_rebalances_total", "Partition assignments and revocations")
+                      .Add({})),
       commit_errors_(counter_family(r, "imr_commit_errors_total", "Failed offset commits").Add({})),
-      in_flight_(gauge_family(r, "imr_in_flight_documents", "Documents taken and not yet acknowledged").Add({})),
-      queue_depth_(gauge_family(r, "imr_worker_queue_depth", "Documents waiting for a worker").Add({})),
-      paused_(gauge_family(r, "imr_paused_partitions", "Partitions paused by back-pressure").Add({})),
-      assigned_(gauge_family(r, "imr_assigned_partitions", "Partitions this instance owns").Add({})),
-      utilization_(gauge_family(r, "imr_worker_utilization_ratio", "Busy workers / workers").Add({})),
-      last_tick_(gauge_family(r, "imr_poll_loop_last_tick_timestamp_seconds", "When the poll loop last ran").Add({})),
-      latency_(prometheus::BuildHistogram()
-                   .Name("imr_end_to_end_latency_seconds")
-                   .Help("Input message timestamp to the output's delivery acknowledgement")
-                   .Register(r)
-                   .Add({}, prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-                                                                   2.5, 5, 10, 30, 60, 300})) {
+      in_flight_(
+          gauge_family(r, "imr_in_flight_documents", "Documents taken and not yet acknowledged")
+              .Add({})),
+      queue_depth_(
+          gauge_family(r, "imr_worker_queue_depth", "Documents waiting for a worker").Add({})),
+      paused_(
+          gauge_family(r, "imr_paused_partitions", "Partitions paused by back-pressure").Add({})),
+      assigned_(
+          gauge_family(r, "imr_assigned_partitions", "Partitions this instance owns").Add({})),
+      utilization_(
+          gauge_family(r, "imr_worker_utilization_ratio", "Busy workers / workers").Add({})),
+      last_tick_(gauge_family(r, "imr_poll_loop_last_tick_timestamp_seconds",
+                              "When the poll loop last ran")
+                     .Add({})),
+      latency_(
+          prometheus::BuildHistogram()
+              .Name("imr_end_to_end_latency_seconds")
+              .Help("Input message timestamp to the output's delivery acknowledgement")
+              .Register(r)
+              .Add({}, prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                               0.5, 1, 2.5, 5, 10, 30, 60, 300})) {
     output_bytes_.Add({{"kind", "outcome"}});
     output_bytes_.Add({{"kind", "dead_letter"}});
     produce_errors_.Add({{"kind", "outcome"}});
@@ -55,7 +72,8 @@ void pipeline_metrics::consumed(size_t bytes) {
 void pipeline_metrics::delivered(stream::output_kind kind, size_t bytes,
                                  std::optional<std::chrono::milliseconds> latency) {
     output_bytes_.Add({{"kind", kind_label(kind)}}).Increment(static_cast<double>(bytes));
-    if (latency && latency->count() >= 0) latency_.Observe(static_cast<double>(latency->count()) / 1000.0);
+    if (latency && latency->count() >= 0)
+        latency_.Observe(static_cast<double>(latency->count()) / 1000.0);
 }
 
 void pipeline_metrics::delivery_failed(stream::output_kind kind) {
@@ -66,9 +84,15 @@ void pipeline_metrics::produce_rejected(stream::output_kind kind) {
     produce_errors_.Add({{"kind", kind_label(kind)}}).Increment();
 }
 
-void pipeline_metrics::in_flight(size_t documents) { in_flight_.Set(static_cast<double>(documents)); }
-void pipeline_metrics::queue_depth(size_t jobs) { queue_depth_.Set(static_cast<double>(jobs)); }
-void pipeline_metrics::paused_partitions(size_t count) { paused_.Set(static_cast<double>(count)); }
+void pipeline_metrics::in_flight(size_t documents) {
+    in_flight_.Set(static_cast<double>(documents));
+}
+void pipeline_metrics::queue_depth(size_t jobs) {
+    queue_depth_.Set(static_cast<double>(jobs));
+}
+void pipeline_metrics::paused_partitions(size_t count) {
+    paused_.Set(static_cast<double>(count));
+}
 
 void pipeline_metrics::assigned_partitions(size_t count) {
     assigned_.Set(static_cast<double>(count));
@@ -79,8 +103,12 @@ void pipeline_metrics::workers(size_t busy, size_t total) {
     utilization_.Set(total == 0 ? 0.0 : static_cast<double>(busy) / static_cast<double>(total));
 }
 
-void pipeline_metrics::rebalanced() { rebalances_.Increment(); }
-void pipeline_metrics::commit_failed() { commit_errors_.Increment(); }
+void pipeline_metrics::rebalanced() {
+    rebalances_.Increment();
+}
+void pipeline_metrics::commit_failed() {
+    commit_errors_.Increment();
+}
 
 void pipeline_metrics::loop_ticked() {
     health_.loop_ticked();

@@ -14,7 +14,8 @@ constexpr size_t injury_date_window = 60;  // bytes between "injury" and its dat
 
 std::string sex_code(std::string_view word) {
     const std::string lower = text::to_lower(word);
-    if (lower == "female" || lower == "woman" || lower == "lady" || lower == "girl") return "female";
+    if (lower == "female" || lower == "woman" || lower == "lady" || lower == "girl")
+        return "female";
     return "male";
 }
 
@@ -34,8 +35,8 @@ case_summary_reader::case_summary_reader(const classify::vocabulary& words)
           R"(\b(\d{1,3})[- ]years?[- ]old,?\s+(?:[\w-]+\s+){0,3}?(male|female|man|woman|gentleman|lady|boy|girl)\b)")),
       sex_only_(classify::compile_pattern(
           R"(\b(?:worker|patient|claimant|employee|applicant|individual|person)\s+(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,3}?(male|female|man|woman|gentleman|lady)\b)")),
-      injury_marker_(classify::compile_pattern(
-          R"(\b(injur(?:y|ies|ed)|date of injury|DOI|accident)\b)")),
+      injury_marker_(
+          classify::compile_pattern(R"(\b(injur(?:y|ies|ed)|date of injury|DOI|accident)\b)")),
       diagnoses_(classify::compile_pattern(
           R"(\b(?:diagnos(?:es|is)\s+(?:include[sd]?|were|was|are|is|of|as|consist(?:ed|s)? of)|diagnosed with|(?:being |been )?treated for(?: the diagnoses of)?|undergoing treatment for|treatment for)\s*:?\s*)")),
       mechanism_unknown_(classify::compile_pattern(
@@ -43,7 +44,8 @@ case_summary_reader::case_summary_reader(const classify::vocabulary& words)
       regions_(words.body_regions),
       mechanisms_(words.mechanisms) {}
 
-case_summary_fields case_summary_reader::read(std::string_view flat, std::string_view requests) const {
+case_summary_fields case_summary_reader::read(std::string_view flat,
+                                              std::string_view requests) const {
     case_summary_fields out;
     int age = 0;
     std::string sex;
@@ -72,7 +74,8 @@ std::optional<date> case_summary_reader::injury_date(std::string_view flat) cons
     re2::StringPiece marker;
     while (RE2::FindAndConsume(&input, *injury_marker_, &marker)) {
         const size_t after = static_cast<size_t>(marker.data() - flat.data()) + marker.size();
-        if (auto found = text::find_date(flat, after); found && found->begin - after <= injury_date_window) {
+        if (auto found = text::find_date(flat, after);
+            found && found->begin - after <= injury_date_window) {
             return found->value;
         }
     }
@@ -86,8 +89,9 @@ std::optional<std::string> case_summary_reader::mechanism(std::string_view flat)
     if (at == text::npos) return std::nullopt;
     std::string_view first = sentence_at(flat, at);
     const size_t next_begin = static_cast<size_t>(first.data() - flat.data()) + first.size();
-    std::string_view both = flat.substr(static_cast<size_t>(first.data() - flat.data()),
-                                        first.size() + sentence_at(flat, std::min(next_begin + 1, flat.size())).size() + 1);
+    std::string_view both = flat.substr(
+        static_cast<size_t>(first.data() - flat.data()),
+        first.size() + sentence_at(flat, std::min(next_begin + 1, flat.size())).size() + 1);
     const auto code = mechanisms_.first_code(both.substr(0, std::min(both.size(), flat.size())));
     if (code.empty()) return std::nullopt;
     return std::string(code);

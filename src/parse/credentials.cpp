@@ -24,7 +24,8 @@ std::string_view after_label(std::string_view text, std::string_view label,
 }
 
 std::string_view strip_trailing_punctuation(std::string_view s) {
-    while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ' ')) {
+    while (!s.empty() &&
+           (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ' ')) {
         s.remove_suffix(1);
     }
     return s;
@@ -36,8 +37,10 @@ std::string_view strip_connectives(std::string_view s) {
     for (bool stripped = true; stripped;) {
         stripped = false;
         s = strip_trailing_punctuation(s);
-        for (const std::string_view word : {" with a", " has a", " and a", " with", " has", " and", " a"}) {
-            if (s.size() > word.size() && text::find_ci(s.substr(s.size() - word.size()), word) == 0) {
+        for (const std::string_view word :
+             {" with a", " has a", " and a", " with", " has", " and", " a"}) {
+            if (s.size() > word.size() &&
+                text::find_ci(s.substr(s.size() - word.size()), word) == 0) {
                 s.remove_suffix(word.size());
                 stripped = true;
             }
@@ -75,7 +78,8 @@ std::vector<std::string> credentials_reader::state_codes(std::string_view list) 
             const bool whole_word = (at == 0 || !text::is_alpha(list[at - 1])) &&
                                     (end >= list.size() || !text::is_alpha(list[end]));
             if (!whole_word || claimed[at]) continue;
-            std::fill(claimed.begin() + static_cast<long>(at), claimed.begin() + static_cast<long>(end), true);
+            std::fill(claimed.begin() + static_cast<long>(at),
+                      claimed.begin() + static_cast<long>(end), true);
             found.emplace_back(at, state.code);
         }
     }
@@ -91,19 +95,24 @@ reviewer_credentials credentials_reader::read(std::string_view section) const {
     const std::string flat = text::flatten(section);
     reviewer_credentials out;
 
-    const auto licensure = after_label(flat, "State(s) of Licensure:", {"Certification(s)", "CLINICAL CASE SUMMARY"});
-    const auto specialty = after_label(flat, "Certification(s)/Specialty:", {"CLINICAL CASE SUMMARY", "State(s) of Licensure"});
+    const auto licensure =
+        after_label(flat, "State(s) of Licensure:", {"Certification(s)", "CLINICAL CASE SUMMARY"});
+    const auto specialty = after_label(
+        flat, "Certification(s)/Specialty:", {"CLINICAL CASE SUMMARY", "State(s) of Licensure"});
     if (!licensure.empty() || !specialty.empty()) {
         out.licensed_states = state_codes(licensure);
         out.specialties = split_specialties(specialty);
         return out;
     }
 
-    // Prose: "... Board Certified in A[, has a subspecialty in B] and is licensed to practice in S."
-    const auto licensed = after_label(flat, "licensed to practice in", {". ", "He/she", "He has", "She has"});
+    // Prose: "... Board Certified in A[, has a subspecialty in B] and is licensed to practice in
+    // S."
+    const auto licensed =
+        after_label(flat, "licensed to practice in", {". ", "He/she", "He has", "She has"});
     out.licensed_states = state_codes(strip_trailing_punctuation(licensed));
-    const auto certified = after_label(flat, "Board Certified in", {" and is licensed", ", and is licensed",
-                                                                     " is licensed", ". "});
+    const auto certified =
+        after_label(flat, "Board Certified in",
+                    {" and is licensed", ", and is licensed", " is licensed", ". "});
     const size_t sub = find_ci(certified, "subspecialt");
     out.specialties = split_specialties(strip_connectives(certified.substr(0, sub)));
     if (sub != npos) {

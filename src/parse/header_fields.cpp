@@ -38,18 +38,21 @@ constexpr std::array<label_spec, 9> labels = {{
 
 value_type type_of(field f) {
     switch (f) {
-        case field::case_number: return value_type::case_number;
-        case field::priority: return value_type::priority;
-        default: return value_type::date;
+        case field::case_number:
+            return value_type::case_number;
+        case field::priority:
+            return value_type::priority;
+        default:
+            return value_type::date;
     }
 }
 
 struct token {
     size_t position = 0;
     bool is_label = false;
-    field target{};          // labels
-    value_type type{};       // values
-    std::string case_number; // values
+    field target{};           // labels
+    value_type type{};        // values
+    std::string case_number;  // values
     imr::date day{};
     imr::priority level{};
 };
@@ -112,8 +115,9 @@ void add_values(std::string_view line, size_t offset, std::vector<token>& tokens
         tokens.push_back(std::move(t));
         from = found->end;
     }
-    for (const auto& [word, level] : {std::pair{std::string_view("Standard"), priority::standard},
-                                      std::pair{std::string_view("Expedited"), priority::expedited}}) {
+    for (const auto& [word, level] :
+         {std::pair{std::string_view("Standard"), priority::standard},
+          std::pair{std::string_view("Expedited"), priority::expedited}}) {
         for (size_t at = find_ci(line, word); at != npos; at = find_ci(line, word, at + 1)) {
             token t = value_token(offset + at, value_type::priority);
             t.level = level;
@@ -124,13 +128,27 @@ void add_values(std::string_view line, size_t offset, std::vector<token>& tokens
 
 void assign(header_fields& out, field target, const token& value) {
     switch (target) {
-        case field::case_number: out.case_number = value.case_number; break;
-        case field::priority: out.priority = value.level; break;
-        case field::assigned: out.dates.assigned = value.day; break;
-        case field::decision: out.dates.decision = value.day; break;
-        case field::injury: out.dates.injury = value.day; break;
-        case field::ur_denial: out.dates.ur_denial = value.day; break;
-        case field::application: out.dates.application_received = value.day; break;
+        case field::case_number:
+            out.case_number = value.case_number;
+            break;
+        case field::priority:
+            out.priority = value.level;
+            break;
+        case field::assigned:
+            out.dates.assigned = value.day;
+            break;
+        case field::decision:
+            out.dates.decision = value.day;
+            break;
+        case field::injury:
+            out.dates.injury = value.day;
+            break;
+        case field::ur_denial:
+            out.dates.ur_denial = value.day;
+            break;
+        case field::application:
+            out.dates.application_received = value.day;
+            break;
     }
 }
 
@@ -205,12 +223,14 @@ header_fields read_notice_header(std::string_view flat) {
     // for Independent Medical Review was filed on 12/02/2013".
     out.dates.application_received = date_after("Application Received", 10);
     if (!out.dates.application_received) out.dates.application_received = date_after("filed on", 5);
-    if (!out.dates.application_received) out.dates.application_received = date_after("application", 90);
+    if (!out.dates.application_received)
+        out.dates.application_received = date_after("application", 90);
     out.dates.ur_denial = date_after("Utilization Review Denial dated", 10);
     if (!out.dates.ur_denial) out.dates.ur_denial = date_after("Date of UR Decision", 10);
     if (!out.dates.ur_denial) out.dates.ur_denial = date_after("Utilization Review", 60);
     out.dates.injury = date_after("Date of Injury", 10);
-    if (text::contains_ci(flat, "expedited review") || text::contains_ci(flat, "Priority: Expedited")) {
+    if (text::contains_ci(flat, "expedited review") ||
+        text::contains_ci(flat, "Priority: Expedited")) {
         out.priority = priority::expedited;
     }
     return out;

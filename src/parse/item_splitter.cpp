@@ -22,7 +22,8 @@ struct block_label {
 
 constexpr std::array<block_label, 9> block_labels = {{
     {"Claims Administrator guideline:", 0},
-    {"Medical Treatment Guideline(s) Used by the Claims Administrator (Utilization Review Agent):", 0},
+    {"Medical Treatment Guideline(s) Used by the Claims Administrator (Utilization Review Agent):",
+     0},
     {"Medical Treatment Guideline(s) Used by the Claims Administrator", 0},
     {"MAXIMUS guideline:", 1},
     {"Expert Reviewer guideline:", 1},
@@ -34,7 +35,8 @@ constexpr std::array<block_label, 9> block_labels = {{
 
 // Markers of the sentences a partially authorized request is made of.
 constexpr std::array<std::string_view, 4> modification_markers = {
-    "was authorized by", "remaining IMR eligible", "leaving the original request", "The original request,"};
+    "was authorized by", "remaining IMR eligible", "leaving the original request",
+    "The original request,"};
 
 bool ends_sentence(std::string_view line) {
     while (!line.empty() && (line.back() == '"' || line.back() == '\'' || line.back() == ')')) {
@@ -56,7 +58,9 @@ bool is_heading(std::string_view line) {
     return letters >= 8;
 }
 
-bool is_break(std::string_view line) { return line.empty() || line == "\f"; }
+bool is_break(std::string_view line) {
+    return line.empty() || line == "\f";
+}
 
 bool is_partial_modification(std::string_view text) {
     if (find_ci(text, "was the original request") != npos) return false;
@@ -141,14 +145,21 @@ void fill_blocks(std::string_view body, raw_item& item) {
     }
     std::sort(hits.begin(), hits.end(), [](const hit& a, const hit& b) { return a.at < b.at; });
     for (size_t i = 0; i < hits.size(); ++i) {
-        const size_t end = i + 1 < hits.size() ? std::max(hits[i + 1].at, hits[i].end) : body.size();
+        const size_t end =
+            i + 1 < hits.size() ? std::max(hits[i + 1].at, hits[i].end) : body.size();
         std::string block = text::flatten(body.substr(hits[i].end, end - hits[i].end));
         if (!block.empty() && block.front() == ':') block.erase(0, 1);
         std::string value(text::trim(block));
         switch (hits[i].block) {
-            case 0: item.claims_administrator_citation = std::move(value); break;
-            case 1: item.reviewer_citation = std::move(value); break;
-            default: item.rationale = std::move(value); break;
+            case 0:
+                item.claims_administrator_citation = std::move(value);
+                break;
+            case 1:
+                item.reviewer_citation = std::move(value);
+                break;
+            default:
+                item.rationale = std::move(value);
+                break;
         }
     }
 }
@@ -163,7 +174,8 @@ item_splitter::item_splitter()
     : decision_anchor_(classify::compile_pattern(
           R"((?::|\bis)[ \n\f]*(upheld|overturned)\b\.?[ ]*(?:\n|$|Claims Administrator))")),
       notice_item_(classify::compile_pattern(
-          R"((\d{1,2})\)\s*MAXIMUS Federal Services,? Inc\.?,? has determined the request for (.+?) (?:is|was) (not ?)?medically necessary)")) {}
+          R"((\d{1,2})\)\s*MAXIMUS Federal Services,? Inc\.?,? has determined the request for (.+?) (?:is|was) (not ?)?medically necessary)")) {
+}
 
 split_items item_splitter::split_fdl(std::string_view decisions) const {
     split_items out;
@@ -180,11 +192,13 @@ split_items item_splitter::split_fdl(std::string_view decisions) const {
     std::vector<anchor> anchors;
     re2::StringPiece match[2];
     size_t position = lower_bound;
-    while (position < decisions.size() &&
-           decision_anchor_->Match(decisions, position, decisions.size(), RE2::UNANCHORED, match, 2)) {
+    while (
+        position < decisions.size() &&
+        decision_anchor_->Match(decisions, position, decisions.size(), RE2::UNANCHORED, match, 2)) {
         const size_t colon = static_cast<size_t>(match[0].data() - decisions.data());
         size_t end = colon + match[0].size();
-        if (text::contains_ci(match[0], "Claims Administrator")) end -= std::string_view("Claims Administrator").size();
+        if (text::contains_ci(match[0], "Claims Administrator"))
+            end -= std::string_view("Claims Administrator").size();
         position = end;
         // "X is Upheld" without its colon is an item only when the citation block follows;
         // a rationale may well end a line with "... is upheld".
@@ -236,14 +250,16 @@ split_items item_splitter::split_notice(std::string_view flat) const {
     std::vector<size_t> starts;
     for (size_t n = 1; n <= out.items.size(); ++n) {
         const std::string marker = std::to_string(n) + ") Regarding the request";
-        starts.push_back(find_ci(flat, marker, starts.empty() || starts.back() == npos ? 0 : starts.back()));
+        starts.push_back(
+            find_ci(flat, marker, starts.empty() || starts.back() == npos ? 0 : starts.back()));
     }
     for (size_t i = 0; i < out.items.size(); ++i) {
         if (starts[i] == npos) {
             out.warnings.push_back("item_rationale_not_found");
             continue;
         }
-        const size_t end = i + 1 < starts.size() && starts[i + 1] != npos ? starts[i + 1] : flat.size();
+        const size_t end =
+            i + 1 < starts.size() && starts[i + 1] != npos ? starts[i + 1] : flat.size();
         fill_blocks(flat.substr(starts[i], end - starts[i]), out.items[i]);
     }
     return out;

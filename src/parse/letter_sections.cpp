@@ -40,31 +40,35 @@ size_t next_after(size_t from, std::initializer_list<size_t> candidates) {
 letter_sections fdl_sections(std::string_view text) {
     const size_t how = find_marker_line(text, {"HOW THE IMR FINAL DETERMINATION WAS MADE"});
     const size_t summary = find_marker_line(text, {"CLINICAL CASE SUMMARY"});
-    const size_t issues = find_marker_line(text, {"IMR ISSUES, DECISIONS AND RATIONALES",
-                                                  "IMR ISSUES AND DECISIONS"});
+    const size_t issues = find_marker_line(
+        text, {"IMR ISSUES, DECISIONS AND RATIONALES", "IMR ISSUES AND DECISIONS"});
     letter_sections s;
     const size_t first = std::min({how, summary, issues});
     s.header = between(text, 0, first == npos ? 0 : first);
     s.credentials = between(text, how, next_after(how, {summary, issues}));
     s.case_summary = between(text, summary, next_after(summary, {issues}));
     s.decisions = between(text, issues, npos);
-    const bool structured_credentials = text::find_label(text, "State(s) of Licensure") != npos ||
-                                        text::find_label(text, "Certification(s)/Specialty") != npos;
+    const bool structured_credentials =
+        text::find_label(text, "State(s) of Licensure") != npos ||
+        text::find_label(text, "Certification(s)/Specialty") != npos;
     s.layout = structured_credentials ? layout::fdl_2015 : layout::fdl_2014;
     return s;
 }
 
 letter_sections notice_sections(std::string_view text) {
-    const size_t rationale = find_marker_line(text, {"INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE"});
+    const size_t rationale =
+        find_marker_line(text, {"INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE"});
     const size_t qualifications =
         find_marker_line(text, {"Medical Qualifications of the Expert Reviewer"});
-    const size_t summary = find_marker_line(text, {"Expert Reviewer Case Summary", "Case Summary:"});
-    const size_t first_item = find_marker_line(text, {"1) Regarding the request for",
-                                                      "1) Regarding the request"});
+    const size_t summary =
+        find_marker_line(text, {"Expert Reviewer Case Summary", "Case Summary:"});
+    const size_t first_item =
+        find_marker_line(text, {"1) Regarding the request for", "1) Regarding the request"});
     letter_sections s;
     s.layout = layout::notice_2013;
     s.header = between(text, 0, rationale);
-    s.credentials = between(text, qualifications, next_after(qualifications, {summary, first_item}));
+    s.credentials =
+        between(text, qualifications, next_after(qualifications, {summary, first_item}));
     s.case_summary = between(text, summary, next_after(summary, {first_item}));
     // The numbered determinations sit in the header; rationales follow the summary.
     s.decisions = text;
@@ -78,7 +82,8 @@ std::optional<letter_sections> find_sections(std::string_view normalized) {
         text::find_label(normalized, "HOW THE IMR FINAL DETERMINATION WAS MADE") != npos) {
         return fdl_sections(normalized);
     }
-    if (text::find_label(normalized, "Notice of Independent Medical Review Determination") != npos ||
+    if (text::find_label(normalized, "Notice of Independent Medical Review Determination") !=
+            npos ||
         text::find_label(normalized, "has determined the request for") != npos) {
         return notice_sections(normalized);
     }

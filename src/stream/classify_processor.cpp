@@ -1,12 +1,12 @@
 #include "imr/stream/classify_processor.h"
 
-
 namespace imr::stream {
 namespace {
 
 void add_source_headers(const input_record& input, output_record& out) {
     out.headers.push_back({std::string(headers::source_topic), input.where.topic});
-    out.headers.push_back({std::string(headers::source_partition), std::to_string(input.where.partition)});
+    out.headers.push_back(
+        {std::string(headers::source_partition), std::to_string(input.where.partition)});
     out.headers.push_back({std::string(headers::source_offset), std::to_string(input.offset)});
     out.headers.push_back({std::string(headers::schema_version), std::string(schema_version)});
 }

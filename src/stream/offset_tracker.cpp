@@ -14,8 +14,9 @@ bool offset_tracker::complete(const topic_partition& where, int64_t offset) {
     if (it == partitions_.end()) return false;
     auto& pending = it->second.pending;
     // Offsets arrive in increasing order per partition, so the deque is sorted.
-    const auto entry = std::lower_bound(pending.begin(), pending.end(), offset,
-                                        [](const auto& e, int64_t value) { return e.first < value; });
+    const auto entry =
+        std::lower_bound(pending.begin(), pending.end(), offset,
+                         [](const auto& e, int64_t value) { return e.first < value; });
     if (entry == pending.end() || entry->first != offset || entry->second) return false;
     entry->second = true;
     --in_flight_;

@@ -16,8 +16,9 @@ std::vector<topic_partition> as_vector(const std::set<topic_partition>& partitio
 
 }  // namespace
 
-pipeline::pipeline(record_source& source, record_sink& sink, const processor_factory& make_processor,
-                   pipeline_config config, pipeline_probe& probe, observe::logger& log)
+pipeline::pipeline(record_source& source, record_sink& sink,
+                   const processor_factory& make_processor, pipeline_config config,
+                   pipeline_probe& probe, observe::logger& log)
     : source_(source),
       sink_(sink),
       config_(config),
@@ -43,7 +44,8 @@ pipeline_result pipeline::run(std::stop_token stop) {
         const milliseconds timeout = in_flight > 0 ? milliseconds{0} : config_.poll_timeout;
         // Never take more than the cap allows; still poll for one when full, because
         // polling is what serves rebalances and keeps the group membership alive.
-        const size_t room = config_.max_in_flight > in_flight ? config_.max_in_flight - in_flight : 0;
+        const size_t room =
+            config_.max_in_flight > in_flight ? config_.max_in_flight - in_flight : 0;
         accept(source_.poll(std::clamp<size_t>(room, 1, config_.poll_batch), timeout));
         collect(tracker_.in_flight() > 0 ? result_wait : milliseconds{0});
         sink_.poll(milliseconds{0});
@@ -65,8 +67,9 @@ pipeline_result pipeline::run(std::stop_token stop) {
         log_.warn("final_commit_failed");
     }
     source_.close();
-    log_.info("pipeline_stopped", {{"clean", !failure_.has_value()},
-                                   {"abandoned_in_flight", static_cast<int64_t>(tracker_.in_flight())}});
+    log_.info("pipeline_stopped",
+              {{"clean", !failure_.has_value()},
+               {"abandoned_in_flight", static_cast<int64_t>(tracker_.in_flight())}});
     return failure_ ? pipeline_result{false, *failure_} : pipeline_result{};
 }
 
@@ -121,8 +124,8 @@ void pipeline::release(partition_queue& queue) {
             }
             // The outcome was refused (e.g. too large for the topic): keep the input
             // as a dead letter instead of losing it.
-            head.output = driver_processor_->dead_letter(head.input, "outcome_rejected",
-                                                         "the outcome record was refused by the producer");
+            head.output = driver_processor_->dead_letter(
+                head.input, "outcome_rejected", "the outcome record was refused by the producer");
             continue;
         }
         queue.slots.erase(queue.slots.begin());
@@ -132,11 +135,12 @@ void pipeline::release(partition_queue& queue) {
 void pipeline::on_delivery(const delivery_report& report) {
     if (!report.delivered) {
         probe_.delivery_failed(report.kind);
-        log_.error("delivery_failed", {{"kind", report.kind == output_kind::outcome ? "outcome" : "dead_letter"},
-                                       {"topic", report.source.topic},
-                                       {"partition", static_cast<int64_t>(report.source.partition)},
-                                       {"offset", report.source_offset},
-                                       {"error", report.error}});
+        log_.error("delivery_failed",
+                   {{"kind", report.kind == output_kind::outcome ? "outcome" : "dead_letter"},
+                    {"topic", report.source.topic},
+                    {"partition", static_cast<int64_t>(report.source.partition)},
+                    {"offset", report.source_offset},
+                    {"error", report.error}});
         // Not delivered after the client's own retries: stop before anything later is
         // committed past this input.
         fail("a record could not be delivered");

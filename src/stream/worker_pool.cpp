@@ -8,9 +8,8 @@ worker_pool::worker_pool(size_t workers, const processor_factory& make_processor
     threads_.reserve(workers);
     for (size_t i = 0; i < workers; ++i) {
         // Each worker owns its processor (parsers with per-thread state).
-        threads_.emplace_back([this, processor = make_processor()](std::stop_token stop) {
-            work(*processor, stop);
-        });
+        threads_.emplace_back(
+            [this, processor = make_processor()](std::stop_token stop) { work(*processor, stop); });
     }
 }
 

@@ -8,13 +8,15 @@
 namespace imr::text {
 namespace {
 
-
-bool leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool leap(int year) {
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 bool valid(const imr::date& d) {
     static constexpr std::array<int, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (d.year < 1900 || d.year > 2100 || d.month < 1 || d.month > 12 || d.day < 1) return false;
-    const int last = days[static_cast<size_t>(d.month - 1)] + (d.month == 2 && leap(d.year) ? 1 : 0);
+    const int last =
+        days[static_cast<size_t>(d.month - 1)] + (d.month == 2 && leap(d.year) ? 1 : 0);
     return d.day <= last;
 }
 

@@ -6,7 +6,9 @@
 namespace imr::text {
 namespace {
 
-bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\r'; }
+bool is_ascii_space(char c) {
+    return c == ' ' || c == '\t' || c == '\v' || c == '\r';
+}
 
 // Length of a multi-byte Unicode space or invisible mark at `at`, or 0. NBSP, the
 // U+2000 block spaces and zero-width characters come out of PDF extraction often.
@@ -45,7 +47,8 @@ struct cleaned_lines {
 // Bytes that need a decision in clean(); everything else is copied in runs.
 constexpr std::array<bool, 256> make_special_table() {
     std::array<bool, 256> table{};
-    for (const char c : std::string_view(" \t\v\r\n\f")) table[static_cast<unsigned char>(c)] = true;
+    for (const char c : std::string_view(" \t\v\r\n\f"))
+        table[static_cast<unsigned char>(c)] = true;
     for (size_t c = 0x80; c < 256; ++c) table[c] = true;  // may start a Unicode space
     return table;
 }

@@ -12,14 +12,19 @@ namespace {
 constexpr std::array<char, 256> make_fold_table() {
     std::array<char, 256> table{};
     for (int c = 0; c < 256; ++c) {
-        table[static_cast<size_t>(c)] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        table[static_cast<size_t>(c)] =
+            static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
     }
     return table;
 }
 constexpr std::array<char, 256> fold_table = make_fold_table();
 
-char lower(char c) { return fold_table[static_cast<unsigned char>(c)]; }
-char upper(char c) { return is_lower(c) ? static_cast<char>(c - ('a' - 'A')) : c; }
+char lower(char c) {
+    return fold_table[static_cast<unsigned char>(c)];
+}
+char upper(char c) {
+    return is_lower(c) ? static_cast<char>(c - ('a' - 'A')) : c;
+}
 
 // Next position in [from, end) holding `c`, or `end`.
 size_t next_of(std::string_view s, char c, size_t from, size_t end) {
@@ -39,7 +44,8 @@ size_t find_ci(std::string_view haystack, std::string_view needle, size_t from) 
     // Candidates come from memchr for each case of the first byte; each cached position
     // is refreshed only once the scan passes it, so the search stays linear.
     size_t next_lower = next_of(haystack, first_lower, from, end);
-    size_t next_upper = first_upper == first_lower ? end : next_of(haystack, first_upper, from, end);
+    size_t next_upper =
+        first_upper == first_lower ? end : next_of(haystack, first_upper, from, end);
     while (true) {
         const size_t at = std::min(next_lower, next_upper);
         if (at >= end) return npos;

@@ -68,13 +68,13 @@ void create_topic(const std::string& name, int partitions) {
 }
 
 class recording_delivery_listener final : public imr::stream::delivery_listener {
-public:
+  public:
     void on_delivery(const delivery_report& report) override { reports.push_back(report); }
     std::vector<delivery_report> reports;
 };
 
 class recording_rebalance_listener final : public imr::stream::rebalance_listener {
-public:
+  public:
     void on_assigned(const std::vector<topic_partition>& partitions) override {
         assigned.push_back(partitions);
         owned.insert(partitions.begin(), partitions.end());
@@ -104,7 +104,7 @@ output_record make_outcome(int i, const std::string& source_topic) {
 }
 
 class KafkaClients : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { ASSERT_NE(log_file_, nullptr); }
 
     void TearDown() override {

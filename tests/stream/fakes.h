@@ -19,7 +19,8 @@
 
 namespace imr::stream::testing {
 
-inline input_record make_input(std::string topic, int32_t partition, int64_t offset, std::string value = "x") {
+inline input_record make_input(std::string topic, int32_t partition, int64_t offset,
+                               std::string value = "x") {
     input_record r;
     r.where = {std::move(topic), partition};
     r.offset = offset;
@@ -30,7 +31,7 @@ inline input_record make_input(std::string topic, int32_t partition, int64_t off
 
 // Hands out scripted records; honours pause/resume; can fire rebalances on demand.
 class fake_source final : public record_source {
-public:
+  public:
     void set_rebalance_listener(rebalance_listener* listener) override { listener_ = listener; }
 
     std::vector<input_record> poll(size_t max_records, std::chrono::milliseconds timeout) override {
@@ -56,7 +57,8 @@ public:
                 it = pending_.erase(it);
             }
         }
-        if (out.empty() && timeout.count() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (out.empty() && timeout.count() > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
         return out;
     }
 
@@ -108,7 +110,7 @@ public:
     }
     bool closed() const { return closed_; }
 
-private:
+  private:
     mutable std::mutex mutex_;
     rebalance_listener* listener_ = nullptr;
     std::deque<input_record> pending_;
@@ -125,7 +127,7 @@ private:
 // Records what is produced; can be corked (deliveries held back, like a slow broker),
 // can refuse or fail records of one kind.
 class fake_sink final : public record_sink {
-public:
+  public:
     void set_delivery_listener(delivery_listener* listener) override { listener_ = listener; }
 
     produce_status produce(const output_record& record) override {
@@ -161,7 +163,7 @@ public:
         return produced_;
     }
 
-private:
+  private:
     void deliver() {
         std::vector<output_record> batch;
         std::optional<output_kind> fail_kind;
@@ -196,7 +198,7 @@ private:
 // Echoes the input as an outcome after a delay that depends on the offset, so results
 // come back out of order; inputs whose value is "poison" become dead letters.
 class fake_processor final : public record_processor {
-public:
+  public:
     output_record process(const input_record& input) override {
         std::this_thread::sleep_for(std::chrono::microseconds((input.offset * 7919) % 500));
         if (input.value == "poison") return dead_letter(input, "not_a_determination", "poison");
@@ -208,7 +210,8 @@ public:
         out.source_offset = input.offset;
         return out;
     }
-    output_record dead_letter(const input_record& input, std::string_view code, std::string_view) override {
+    output_record dead_letter(const input_record& input, std::string_view code,
+                              std::string_view) override {
         output_record out;
         out.kind = output_kind::dead_letter;
         out.key = input.key;

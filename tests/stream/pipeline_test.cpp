@@ -20,7 +20,7 @@ const topic_partition p0{"in", 0};
 const topic_partition p1{"in", 1};
 
 class PipelineTest : public ::testing::Test {
-protected:
+  protected:
     PipelineTest() : log_(observe::log_level::error, devnull_) {}
     ~PipelineTest() override { std::fclose(devnull_); }
 
@@ -40,7 +40,8 @@ protected:
         pipeline_result result;
         std::thread runner([&] { result = p.run(stop.get_token()); });
         const auto deadline = std::chrono::steady_clock::now() + 10s;
-        while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+        while (!done() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(1ms);
         stop.request_stop();
         runner.join();
         return result;
@@ -69,7 +70,8 @@ TEST_F(PipelineTest, ProducesEveryInputInOffsetOrderPerPartition) {
     for (const auto& r : produced) {
         auto [it, fresh] = last.try_emplace(r.source, r.source_offset);
         if (!fresh) {
-            EXPECT_EQ(r.source_offset, it->second + 1) << "out of order on partition " << r.source.partition;
+            EXPECT_EQ(r.source_offset, it->second + 1)
+                << "out of order on partition " << r.source.partition;
             it->second = r.source_offset;
         }
     }
@@ -107,7 +109,8 @@ TEST_F(PipelineTest, PausesPartitionsWhenInFlightIsFullAndResumesWhenDrained) {
     std::thread runner([&] { (void)p.run(stop.get_token()); });
     const auto wait_for = [](const std::function<bool()>& condition) {
         const auto deadline = std::chrono::steady_clock::now() + 5s;
-        while (!condition() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+        while (!condition() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(1ms);
         return condition();
     };
     EXPECT_TRUE(wait_for([&] { return source.pause_calls() > 0; }));

@@ -105,8 +105,8 @@ TEST_F(CaseSummary, LeavesMechanismEmptyWhenLetterSaysItIsUnknown) {
     EXPECT_FALSE(s.patient.injury_mechanism.has_value());
 }
 
-// Regression (fixed): the "mechanism unknown" pattern reads "(?:not|un)(?:known|documented...)" with no
-// space after "not", so "was not documented" does not suppress the guess.
+// Regression (fixed): the "mechanism unknown" pattern reads "(?:not|un)(?:known|documented...)"
+// with no space after "not", so "was not documented" does not suppress the guess.
 TEST_F(CaseSummary, LeavesMechanismEmptyWhenLetterSaysItWasNotDocumented) {
     const auto s = read(
         "The injured worker is a 50 year old female who was injured while working as a lift "

@@ -53,8 +53,9 @@ TEST_F(SplitFdl, AcceptsADecisionWithoutItsColonWhenTheCitationsFollow) {
 }
 
 TEST_F(SplitFdl, IgnoresARationaleLineEndingInIsUpheld) {
-    const auto out = split("Lumbar support: Upheld" +
-                           body("Guidelines do not support it.\nThe prior decision is upheld\nas above."));
+    const auto out =
+        split("Lumbar support: Upheld" +
+              body("Guidelines do not support it.\nThe prior decision is upheld\nas above."));
     ASSERT_EQ(out.items.size(), 1u);
     EXPECT_THAT(out.items[0].rationale, HasSubstr("The prior decision is upheld as above."));
 }
@@ -277,8 +278,8 @@ TEST_F(SplitFdl, KeepsEligibleRequestWrappedRightAfterTheOriginalRequestSentence
         "original request, purchase of a shower chair");
 }
 
-// Regression (fixed): walking back over the partial-authorization sentences stops at the first line that
-// contains "was the original request", so an original request that itself wraps loses its
+// Regression (fixed): walking back over the partial-authorization sentences stops at the first line
+// that contains "was the original request", so an original request that itself wraps loses its
 // first line(s).
 TEST_F(SplitFdl, KeepsOriginalRequestThatWrapsBeforeWasTheOriginalRequest) {
     const auto out = split(
@@ -403,8 +404,8 @@ TEST_F(SplitNotice, ReadsRationaleBlocksOfEachItem) {
               "The worker has not had therapy for this flare. The request is medically necessary.");
 }
 
-// Regression (fixed): the block label is matched without its "(Utilization Review Agent):" tail, which
-// stays at the front of the citation text.
+// Regression (fixed): the block label is matched without its "(Utilization Review Agent):" tail,
+// which stays at the front of the citation text.
 TEST_F(SplitNotice, ReadsClaimsAdministratorCitationAfterTheWholeLabel) {
     const auto out = split(notice_letter());
     ASSERT_EQ(out.items.size(), 2u);
@@ -412,8 +413,8 @@ TEST_F(SplitNotice, ReadsClaimsAdministratorCitationAfterTheWholeLabel) {
               "ACOEM Practice Guidelines, 2nd Edition (2004), Chapter 12, pages 303-304.");
 }
 
-// Regression (fixed): notices repeat the numbered determinations after "A decision has been made for each
-// of the treatment and/or services that were in dispute:"; each is read as a new item.
+// Regression (fixed): notices repeat the numbered determinations after "A decision has been made
+// for each of the treatment and/or services that were in dispute:"; each is read as a new item.
 TEST_F(SplitNotice, ReadsDeterminationsListedTwiceOnce) {
     const auto out = split(notice_letter(std::string(notice_decisions) +
                                          "A decision has been made for each of the treatment "

@@ -101,8 +101,8 @@ TEST(WithoutCaptures, KeepsParenthesesInsideCharacterClasses) {
     EXPECT_EQ(without_captures(R"([(\]]x(y))"), R"([(\]]x(?:y))");
 }
 
-// Regression (fixed): a named group "(?P<name>...)" starts with "(?" and is left capturing, which would
-// shift the group numbers pattern_index relies on.
+// Regression (fixed): a named group "(?P<name>...)" starts with "(?" and is left capturing, which
+// would shift the group numbers pattern_index relies on.
 TEST(WithoutCaptures, TurnsNamedGroupsIntoNonCapturingOnes) {
     EXPECT_EQ(without_captures(R"((?P<side>left|right) knee)"), R"((?:left|right) knee)");
 }

@@ -239,20 +239,26 @@ constexpr expected_class other_services[] = {
 // Requests the built-in vocabulary classifies wrongly today. Kept out of the green suite (run
 // them with --gtest_also_run_disabled_tests); move a row up once the vocabulary handles it.
 constexpr expected_class known_gaps[] = {
-    // Regression (fixed): "diclofenac sodium" is only a topical entry (approved), so the oral tablet
+    // Regression (fixed): "diclofenac sodium" is only a topical entry (approved), so the oral
+    // tablet
     // becomes topical_analgesics instead of taking "diclofenac"'s nsaids.
     {"Diclofenac sodium ER 100mg #30", "pharmaceuticals", "nsaids"},
-    // Regression (fixed): "spray" marks any drug as topical, and a topical non-opioid becomes a compound.
+    // Regression (fixed): "spray" marks any drug as topical, and a topical non-opioid becomes a
+    // compound.
     {"Imitrex nasal spray 20mg", "pharmaceuticals", "antimigraine"},
-    // Regression (fixed): only opioid patches keep their class; other systemic patches become compounds.
+    // Regression (fixed): only opioid patches keep their class; other systemic patches become
+    // compounds.
     {"Scopolamine 1.5mg transdermal patch", "pharmaceuticals", "antiemetics"},
-    // Regression (fixed): a hormone gel is neither an analgesic nor a compound; read as topical_compounds.
+    // Regression (fixed): a hormone gel is neither an analgesic nor a compound; read as
+    // topical_compounds.
     {"AndroGel 1.62% gel", "pharmaceuticals", "other"},
-    // Regression (fixed): generic drug-class words ("stool softener", "muscle relaxant") match no rule
+    // Regression (fixed): generic drug-class words ("stool softener", "muscle relaxant") match no
+    // rule
     // and come out as guessed other/other.
     {"Stool softener", "pharmaceuticals", "gi_agents"},
     {"Unspecified muscle relaxant #60", "pharmaceuticals", "muscle_relaxants"},
-    // Regression (fixed): the modality rule ("modalities", "ultrasound", "e-stim") is tried before the
+    // Regression (fixed): the modality rule ("modalities", "ultrasound", "e-stim") is tried before
+    // the
     // physical therapy rule, so a therapy course that includes modalities becomes other_therapies.
     {"Physical therapy 2 times a week for 4 weeks with modalities", "rehabilitation",
      "physical_occupational_therapy"},

@@ -15,7 +15,7 @@ namespace imr::classify {
 // A list of coded patterns searched together in one pass. Built once; const and
 // thread-safe afterwards. Codes may repeat (several patterns for one code).
 class pattern_index {
-public:
+  public:
     explicit pattern_index(const std::vector<coded_pattern>& patterns);
 
     // Distinct codes of every pattern that matches, in list order.
@@ -27,10 +27,10 @@ public:
     // Distinct codes in order of their first occurrence in the text.
     [[nodiscard]] std::vector<std::string> codes_by_position(std::string_view text) const;
 
-private:
+  private:
     std::vector<std::string> codes_;
     std::unique_ptr<RE2::Set> set_;
-    std::unique_ptr<RE2> scanner_;     // (p0)|(p1)|... with inner groups made non-capturing
+    std::unique_ptr<RE2> scanner_;        // (p0)|(p1)|... with inner groups made non-capturing
     std::unique_ptr<RE2::Set> anchored_;  // the same patterns, to tell which one matched
 };
 

@@ -13,7 +13,8 @@ namespace imr::classify {
 // it, and what is left to classify (the service itself).
 struct request_parts {
     std::optional<modification> modified;
-    std::vector<std::string> qualifiers;  // retrospective, prospective, associated_surgical_service, pre_op, post_op
+    std::vector<std::string>
+        qualifiers;  // retrospective, prospective, associated_surgical_service, pre_op, post_op
     std::string service;
 };
 

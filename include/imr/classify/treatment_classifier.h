@@ -24,14 +24,14 @@ struct treatment_class {
 // taxonomy: ordered service rules, then the drug lexicon with the topical rules, then
 // fallback rules. Built once from the vocabulary; const and thread-safe afterwards.
 class treatment_classifier {
-public:
+  public:
     explicit treatment_classifier(const vocabulary& words);
     treatment_classifier(const treatment_classifier&) = delete;
     treatment_classifier& operator=(const treatment_classifier&) = delete;
 
     [[nodiscard]] treatment_class classify(std::string_view service) const;
 
-private:
+  private:
     struct rule_set {
         std::unique_ptr<RE2::Set> patterns;
         std::vector<std::pair<std::string, std::string>> classes;  // category, subcategory

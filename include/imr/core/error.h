@@ -10,20 +10,21 @@ namespace imr {
 // Why a document could not be turned into an outcome. Every code is part of the
 // error-record contract (schemas/error.schema.json): rename one and consumers break.
 enum class errc {
-    empty,                 // no bytes, or only white space
-    invalid_utf8,          // text input that is not UTF-8
-    too_large,             // input over the configured size limit
-    bad_pdf,               // looks like a PDF but poppler cannot open or read it
-    bad_envelope,          // JSON envelope that is malformed or lacks text/pdf_base64
-    not_a_determination,   // readable text, but not an IMR determination letter
-    no_decisions_found,    // an IMR letter in which no item decision could be found
-    unreadable,            // a file that could not be read (classify only)
-    internal,              // a bug or resource exhaustion while classifying: never the input's fault alone
+    empty,                // no bytes, or only white space
+    invalid_utf8,         // text input that is not UTF-8
+    too_large,            // input over the configured size limit
+    bad_pdf,              // looks like a PDF but poppler cannot open or read it
+    bad_envelope,         // JSON envelope that is malformed or lacks text/pdf_base64
+    not_a_determination,  // readable text, but not an IMR determination letter
+    no_decisions_found,   // an IMR letter in which no item decision could be found
+    unreadable,           // a file that could not be read (classify only)
+    internal,  // a bug or resource exhaustion while classifying: never the input's fault alone
 };
 
 inline constexpr errc all_error_codes[] = {
-    errc::empty,        errc::invalid_utf8,       errc::too_large,  errc::bad_pdf,  errc::bad_envelope,
-    errc::not_a_determination, errc::no_decisions_found, errc::unreadable, errc::internal};
+    errc::empty,        errc::invalid_utf8,        errc::too_large,          errc::bad_pdf,
+    errc::bad_envelope, errc::not_a_determination, errc::no_decisions_found, errc::unreadable,
+    errc::internal};
 
 [[nodiscard]] std::string_view to_string(errc code) noexcept;
 
@@ -37,9 +38,9 @@ struct error {
 // The per-document result type. A tiny stand-in for std::expected (C++23).
 template <typename T>
 class [[nodiscard]] result {
-public:
-    result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-    result(error err) : state_(std::move(err)) {}           // NOLINT: implicit by design
+  public:
+    result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+    result(error err) : state_(std::move(err)) {}  // NOLINT: implicit by design
     result(errc code, std::string message) : state_(error{code, std::move(message)}) {}
 
     [[nodiscard]] bool has_value() const noexcept { return state_.index() == 0; }
@@ -56,7 +57,7 @@ public:
     [[nodiscard]] const error& err() const& { return std::get<1>(state_); }
     [[nodiscard]] error&& err() && { return std::get<1>(std::move(state_)); }
 
-private:
+  private:
     std::variant<T, error> state_;
 };
 

@@ -25,8 +25,8 @@ enum class priority { standard, expedited };
 
 // One guideline cited by one side, as precisely as the citation line allows.
 struct guideline_citation {
-    std::string source;                 // MTUS | ODG | ACOEM | other
-    std::string title;                  // chapter or guideline title, e.g. "Low Back Complaints"
+    std::string source;  // MTUS | ODG | ACOEM | other
+    std::string title;   // chapter or guideline title, e.g. "Low Back Complaints"
     std::optional<int> year;
     std::vector<std::string> sections;  // "Section(s): ..." entries
     std::vector<std::string> pages;     // "Page(s): ..." entries
@@ -53,10 +53,11 @@ struct item {
     std::string category;
     std::string subcategory;
     std::optional<modification> modified;
-    std::vector<std::string> qualifiers;  // retrospective, associated_surgical_service, pre_op, post_op
+    std::vector<std::string>
+        qualifiers;  // retrospective, associated_surgical_service, pre_op, post_op
     guideline_basis claims_administrator;
     guideline_basis reviewer;
-    std::vector<std::string> reasons;     // reason codes, see docs in README
+    std::vector<std::string> reasons;  // reason codes, see docs in README
 };
 
 struct reviewer_credentials {

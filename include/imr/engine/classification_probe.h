@@ -10,7 +10,7 @@ namespace imr {
 // What classification reports per document; the metrics component implements it.
 // Called from worker threads concurrently: implementations must be thread-safe.
 class classification_probe {
-public:
+  public:
     virtual ~classification_probe() = default;
     virtual void classified(const outcome& /*value*/, std::chrono::nanoseconds /*took*/) {}
     virtual void failed(errc /*code*/, std::chrono::nanoseconds /*took*/) {}

@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "imr/core/error.h"
-#include "imr/engine/classification_probe.h"
 #include "imr/core/outcome.h"
+#include "imr/engine/classification_probe.h"
 #include "imr/engine/engine.h"
 #include "imr/input/document_decoder.h"
 #include "imr/output/outcome_json.h"
@@ -25,14 +25,16 @@ struct classified_document {
 // on input; every failure becomes an error record. One per worker thread (it owns the
 // decoder's JSON parser); the engine is shared.
 class document_classifier {
-public:
+  public:
     // `probe` hears of every document's result and time; it must outlive the classifier.
-    document_classifier(const engine& shared_engine, input::decoder_limits limits, classification_probe& probe);
+    document_classifier(const engine& shared_engine, input::decoder_limits limits,
+                        classification_probe& probe);
 
     [[nodiscard]] classified_document classify(std::string_view bytes, output::source_info source);
 
-private:
-    [[nodiscard]] classified_document classify_guarded(std::string_view bytes, output::source_info source);
+  private:
+    [[nodiscard]] classified_document classify_guarded(std::string_view bytes,
+                                                       output::source_info source);
     [[nodiscard]] classified_document classify_or_throw(std::string_view bytes,
                                                         output::source_info source);
 

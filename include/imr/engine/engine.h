@@ -13,7 +13,7 @@ namespace imr {
 // or files. Construction compiles every pattern of the vocabulary once (and throws on
 // a bad one); afterwards `classify_text` is const and safe to call from many threads.
 class engine {
-public:
+  public:
     explicit engine(const classify::vocabulary& words);
     ~engine();
     engine(const engine&) = delete;
@@ -22,7 +22,7 @@ public:
     // `text` is letter text as extracted (any line endings, doubled breaks, ...).
     [[nodiscard]] result<outcome> classify_text(std::string_view text) const;
 
-private:
+  private:
     struct stages;
     std::unique_ptr<const stages> stages_;
 };

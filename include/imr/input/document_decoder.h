@@ -30,7 +30,7 @@ struct decoder_limits {
 // (detected by content), or a JSON envelope {"id", "text"} / {"id", "pdf_base64"}.
 // Not thread-safe: it owns a simdjson parser. Use one decoder per worker thread.
 class document_decoder {
-public:
+  public:
     explicit document_decoder(decoder_limits limits = {});
     ~document_decoder();
     document_decoder(document_decoder&&) noexcept;
@@ -46,7 +46,7 @@ public:
         return last_id_;
     }
 
-private:
+  private:
     struct envelope_parser;
     result<decoded_document> decode_envelope(std::string_view bytes);
 

@@ -91,7 +91,7 @@ void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::str
 // callbacks. The fatal state may be read from any thread; the rest is called by
 // librdkafka (log callbacks come from its internal threads; logger is thread-safe).
 class client_events {
-public:
+  public:
     client_events(observe::logger& log, std::string_view role, statistics_callback on_statistics);
     client_events(const client_events&) = delete;
     client_events& operator=(const client_events&) = delete;
@@ -113,7 +113,7 @@ public:
         return static_cast<bool>(on_statistics_);
     }
 
-private:
+  private:
     observe::logger& log_;
     std::string role_;
     statistics_callback on_statistics_;

@@ -23,7 +23,7 @@ namespace imr::kafka {
 // set_delivery_listener(nullptr) before it is destroyed: the destructor's last flush
 // reports through it. Flush properly before destroying; the destructor only waits briefly.
 class kafka_sink final : public stream::record_sink {
-public:
+  public:
     // `extra` is applied after the defaults, so it overrides them. Throws
     // std::invalid_argument on a bad property and std::runtime_error when the client
     // cannot be created.
@@ -53,7 +53,7 @@ public:
     // rd_kafka_test_fatal_error). Never destroy it.
     [[nodiscard]] rd_kafka_t* native_handle() const noexcept { return rk_.get(); }
 
-private:
+  private:
     static void delivery_trampoline(rd_kafka_t* rk, const rd_kafka_message_t* message,
                                     void* opaque);
     static void error_trampoline(rd_kafka_t* rk, int err, const char* reason, void* opaque);

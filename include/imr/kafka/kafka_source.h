@@ -40,7 +40,7 @@ struct consumer_options {
 // Offsets: nothing is committed that was not passed to store(); store() takes the next
 // offset to read (last processed + 1).
 class kafka_source final : public stream::record_source {
-public:
+  public:
     // `extra` is applied after the defaults, so it overrides them. Throws
     // std::invalid_argument on a bad property and std::runtime_error when the client
     // cannot be created or the subscription is refused.
@@ -76,7 +76,7 @@ public:
     // rd_kafka_test_fatal_error). Never destroy it or change its assignment.
     [[nodiscard]] rd_kafka_t* native_handle() const noexcept { return rk_.get(); }
 
-private:
+  private:
     static void rebalance_trampoline(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                      rd_kafka_topic_partition_list_t* partitions, void* opaque);
     static void error_trampoline(rd_kafka_t* rk, int err, const char* reason, void* opaque);

@@ -17,7 +17,7 @@ namespace imr::observe {
 // items by category and decision, failures by code, classification time. Thread-safe:
 // workers report concurrently.
 class classification_metrics final : public classification_probe {
-public:
+  public:
     explicit classification_metrics(prometheus::Registry& registry);
 
     void classified(const outcome& value, std::chrono::nanoseconds took) override;
@@ -26,7 +26,7 @@ public:
     // The same counters as a short human summary (for `imr-stream classify`).
     void print_summary(std::FILE* out) const;
 
-private:
+  private:
     prometheus::Counter& classified_;
     prometheus::Family<prometheus::Counter>& dead_lettered_;
     prometheus::Family<prometheus::Counter>& items_;

@@ -9,7 +9,7 @@ namespace imr::observe {
 // What /healthz and /readyz report. Written by the pipeline's probe and the Kafka
 // clients' callbacks, read by the HTTP endpoint: every field is atomic.
 class health_state {
-public:
+  public:
     explicit health_state(std::chrono::milliseconds stall_after = std::chrono::seconds(30))
         : stall_after_(stall_after) {}
 
@@ -25,7 +25,7 @@ public:
     // producer healthy, not shutting down.
     [[nodiscard]] bool ready(std::string& why) const;
 
-private:
+  private:
     static int64_t now_ms() noexcept {
         return std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now().time_since_epoch())

@@ -19,14 +19,14 @@ namespace imr::observe {
 // and committed offset per topic/partition, broker round-trip time, and the group and
 // broker state that readiness needs. Called from librdkafka's threads; serialized here.
 class kafka_statistics {
-public:
+  public:
     kafka_statistics(prometheus::Registry& registry, health_state& health);
     ~kafka_statistics();
 
     void on_consumer_statistics(std::string_view json);
     void on_producer_statistics(std::string_view json);
 
-private:
+  private:
     struct parser;
     void parse(std::string_view json, std::string_view client);
 

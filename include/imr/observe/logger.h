@@ -35,18 +35,26 @@ struct log_field {
 // Writes one JSON object per line: {"ts":..., "level":..., "event":..., fields...}.
 // Thread-safe. Passed by reference to the components that log; there is no global one.
 class logger {
-public:
+  public:
     explicit logger(log_level minimum = log_level::info, std::FILE* out = stderr);
 
     void log(log_level level, std::string_view event, std::initializer_list<log_field> fields = {});
-    void debug(std::string_view event, std::initializer_list<log_field> fields = {}) { log(log_level::debug, event, fields); }
-    void info(std::string_view event, std::initializer_list<log_field> fields = {}) { log(log_level::info, event, fields); }
-    void warn(std::string_view event, std::initializer_list<log_field> fields = {}) { log(log_level::warn, event, fields); }
-    void error(std::string_view event, std::initializer_list<log_field> fields = {}) { log(log_level::error, event, fields); }
+    void debug(std::string_view event, std::initializer_list<log_field> fields = {}) {
+        log(log_level::debug, event, fields);
+    }
+    void info(std::string_view event, std::initializer_list<log_field> fields = {}) {
+        log(log_level::info, event, fields);
+    }
+    void warn(std::string_view event, std::initializer_list<log_field> fields = {}) {
+        log(log_level::warn, event, fields);
+    }
+    void error(std::string_view event, std::initializer_list<log_field> fields = {}) {
+        log(log_level::error, event, fields);
+    }
 
     [[nodiscard]] bool enabled(log_level level) const noexcept { return level >= minimum_; }
 
-private:
+  private:
     log_level minimum_;
     std::FILE* out_;
     std::mutex mutex_;

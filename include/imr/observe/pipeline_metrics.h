@@ -13,7 +13,7 @@ namespace imr::observe {
 
 // The stream-level metrics of docs/metrics.md, fed by the pipeline's driver thread.
 class pipeline_metrics final : public stream::pipeline_probe {
-public:
+  public:
     pipeline_metrics(prometheus::Registry& registry, health_state& health);
 
     void consumed(size_t bytes) override;
@@ -30,7 +30,7 @@ public:
     void commit_failed() override;
     void loop_ticked() override;
 
-private:
+  private:
     health_state& health_;
     prometheus::Counter& consumed_;
     prometheus::Counter& input_bytes_;

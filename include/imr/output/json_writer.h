@@ -11,7 +11,7 @@ namespace imr::output {
 // A minimal streaming JSON writer: appends compact JSON to a string. The caller keeps
 // objects and arrays balanced; commas are inserted automatically.
 class json_writer {
-public:
+  public:
     json_writer& begin_object();
     json_writer& end_object();
     json_writer& begin_array();
@@ -35,7 +35,7 @@ public:
     [[nodiscard]] const std::string& str() const& { return out_; }
     [[nodiscard]] std::string&& str() && { return std::move(out_); }
 
-private:
+  private:
     void separate();
 
     std::string out_;

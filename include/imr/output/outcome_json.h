@@ -16,9 +16,9 @@ struct source_info {
     std::optional<std::string> topic;
     std::optional<int32_t> partition;
     std::optional<int64_t> offset;
-    std::optional<int64_t> timestamp_ms;   // the input message's timestamp
+    std::optional<int64_t> timestamp_ms;     // the input message's timestamp
     std::optional<std::string> document_id;  // the envelope's "id"
-    std::string_view format;               // input_format, empty when not decoded
+    std::string_view format;                 // input_format, empty when not decoded
     size_t bytes = 0;
 };
 

@@ -21,7 +21,7 @@ struct case_summary_fields {
 // mechanism of injury, the diagnoses as written, and the body regions mentioned.
 // Built once; const and thread-safe afterwards.
 class case_summary_reader {
-public:
+  public:
     explicit case_summary_reader(const classify::vocabulary& words);
 
     // `flat_summary` is the flattened case summary; `requests` adds the items' own
@@ -29,7 +29,7 @@ public:
     [[nodiscard]] case_summary_fields read(std::string_view flat_summary,
                                            std::string_view requests) const;
 
-private:
+  private:
     [[nodiscard]] std::optional<date> injury_date(std::string_view flat) const;
     [[nodiscard]] std::optional<std::string> mechanism(std::string_view flat) const;
     [[nodiscard]] std::vector<std::string> diagnoses(std::string_view flat) const;

@@ -13,12 +13,12 @@ namespace imr::parse {
 // prose of older ones ("Board Certified in X, has a subspecialty in Y and is licensed to
 // practice in Texas and Oklahoma"). States come back as USPS codes, in letter order.
 class credentials_reader {
-public:
+  public:
     explicit credentials_reader(const std::vector<classify::state_entry>& states);
 
     [[nodiscard]] reviewer_credentials read(std::string_view credentials_section) const;
 
-private:
+  private:
     [[nodiscard]] std::vector<std::string> state_codes(std::string_view list) const;
 
     std::vector<classify::state_entry> states_;

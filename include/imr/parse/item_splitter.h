@@ -33,13 +33,13 @@ struct split_items {
 // (and keeping the sentences of a partially authorized request together).
 // Built once; const and thread-safe afterwards.
 class item_splitter {
-public:
+  public:
     item_splitter();
 
     [[nodiscard]] split_items split_fdl(std::string_view decisions) const;
     [[nodiscard]] split_items split_notice(std::string_view flat_letter) const;
 
-private:
+  private:
     std::unique_ptr<RE2> decision_anchor_;
     std::unique_ptr<RE2> notice_item_;
 };

@@ -26,7 +26,7 @@ inline constexpr std::string_view error_message = "imr.error.message";
 // source in the JSON and in headers; a failure becomes a dead letter with the input's
 // original bytes, key and headers plus imr.error.code / imr.error.message.
 class classify_processor final : public record_processor {
-public:
+  public:
     classify_processor(const engine& shared_engine, input::decoder_limits limits,
                        classification_probe& probe);
 
@@ -34,7 +34,7 @@ public:
     [[nodiscard]] output_record dead_letter(const input_record& input, std::string_view code,
                                             std::string_view message) override;
 
-private:
+  private:
     document_classifier classifier_;
 };
 

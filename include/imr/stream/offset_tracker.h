@@ -17,7 +17,7 @@ namespace imr::stream {
 // (compaction, transaction markers): order of arrival is what counts.
 // Not thread-safe: owned by the pipeline's driver thread.
 class offset_tracker {
-public:
+  public:
     void track(const topic_partition& where, int64_t offset);
     // False when the offset is not tracked (e.g. its partition was revoked meanwhile).
     bool complete(const topic_partition& where, int64_t offset);
@@ -33,7 +33,7 @@ public:
     // Stops tracking a partition (revoked); its pending offsets are abandoned.
     void forget(const topic_partition& where);
 
-private:
+  private:
     struct partition_state {
         std::deque<std::pair<int64_t, bool>> pending;  // offset, done; in arrival order
         std::optional<int64_t> next_commit;

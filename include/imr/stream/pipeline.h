@@ -42,7 +42,7 @@ struct pipeline_result {
 // contiguous low watermark of delivered inputs. A dead letter counts as delivered.
 // If a dead letter cannot be written, the pipeline stops rather than skip the input.
 class pipeline final : private rebalance_listener, private delivery_listener {
-public:
+  public:
     pipeline(record_source& source, record_sink& sink, const processor_factory& make_processor,
              pipeline_config config, pipeline_probe& probe, observe::logger& log);
     ~pipeline() override;
@@ -53,7 +53,7 @@ public:
     // source) or until a fatal error.
     pipeline_result run(std::stop_token stop);
 
-private:
+  private:
     struct slot {
         bool ready = false;
         input_record input;

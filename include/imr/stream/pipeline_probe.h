@@ -11,7 +11,7 @@ namespace imr::stream {
 // What the pipeline reports about itself; the metrics component implements it. Called
 // from the driver thread only. Domain code never sees the metrics library.
 class pipeline_probe {
-public:
+  public:
     virtual ~pipeline_probe() = default;
     virtual void consumed(size_t /*bytes*/) {}
     // `latency`: from the input's timestamp to this acknowledgement, when known.

@@ -12,11 +12,12 @@ namespace imr::stream {
 // carries the input's original bytes, key and headers plus the reason. Never throws.
 // One instance per worker thread; instances need not be thread-safe.
 class record_processor {
-public:
+  public:
     virtual ~record_processor() = default;
     [[nodiscard]] virtual output_record process(const input_record& input) = 0;
     // A dead letter for an input the pipeline could not deliver an outcome for.
-    [[nodiscard]] virtual output_record dead_letter(const input_record& input, std::string_view code,
+    [[nodiscard]] virtual output_record dead_letter(const input_record& input,
+                                                    std::string_view code,
                                                     std::string_view message) = 0;
 };
 

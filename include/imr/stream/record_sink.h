@@ -20,7 +20,7 @@ struct delivery_report {
 };
 
 class delivery_listener {
-public:
+  public:
     virtual ~delivery_listener() = default;
     virtual void on_delivery(const delivery_report& report) = 0;
 };
@@ -35,7 +35,7 @@ enum class produce_status {
 // Single-threaded: only the pipeline's driver thread calls it. Delivery reports are
 // delivered from inside poll() and flush().
 class record_sink {
-public:
+  public:
     virtual ~record_sink() = default;
 
     virtual void set_delivery_listener(delivery_listener* listener) = 0;

@@ -12,7 +12,7 @@ namespace imr::stream {
 // thread that polls; `on_revoked` must finish the partitions' work before returning,
 // because the source gives them up (and commits) right after.
 class rebalance_listener {
-public:
+  public:
     virtual ~rebalance_listener() = default;
     virtual void on_assigned(const std::vector<topic_partition>& partitions) = 0;
     virtual void on_revoked(const std::vector<topic_partition>& partitions) = 0;
@@ -26,12 +26,13 @@ struct committed_offset {
 // Where input records come from (a Kafka consumer group in production, a vector in
 // tests). Single-threaded: only the pipeline's driver thread calls it.
 class record_source {
-public:
+  public:
     virtual ~record_source() = default;
 
     virtual void set_rebalance_listener(rebalance_listener* listener) = 0;
     // Up to `max_records`, waiting at most `timeout` for the first one.
-    virtual std::vector<input_record> poll(size_t max_records, std::chrono::milliseconds timeout) = 0;
+    virtual std::vector<input_record> poll(size_t max_records,
+                                           std::chrono::milliseconds timeout) = 0;
     virtual void pause(const std::vector<topic_partition>& partitions) = 0;
     virtual void resume(const std::vector<topic_partition>& partitions) = 0;
     // Marks offsets as processed; they are committed asynchronously and on close.

@@ -23,7 +23,7 @@ struct work_result {
 // collection happen on one (driver) thread; the pool itself does no Kafka I/O, so the
 // driver keeps all client calls and all ordering decisions.
 class worker_pool {
-public:
+  public:
     worker_pool(size_t workers, const processor_factory& make_processor);
     ~worker_pool();
     worker_pool(const worker_pool&) = delete;
@@ -36,7 +36,7 @@ public:
     [[nodiscard]] size_t busy_workers() const;
     [[nodiscard]] size_t size() const noexcept { return threads_.size(); }
 
-private:
+  private:
     struct job {
         input_record input;
         uint64_t epoch;
