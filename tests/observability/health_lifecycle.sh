@@ -71,8 +71,11 @@ else
 fi
 first_status=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["first_status"])' "$out")
 first_reason=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["first_reason"])' "$out")
-check "A: the first /readyz answer is 503 with a reason" \
-    test "$first_status" = 503 -a -n "$first_reason" -a "$first_reason" != ok
+assigned_at_ready=$(python3 -c 'import json,sys; print(int(json.loads(sys.argv[1])["assigned_at_ready"]))' "$out")
+# Never ready before joining: either the first answer is a 503 with a reason, or the service
+# had already joined (and owned all 3 partitions) when the probe first asked.
+check "A: not ready before the group is joined" \
+    test \( "$first_status" = 503 -a -n "$first_reason" -a "$first_reason" != ok \) -o "$assigned_at_ready" = 3
 check "A: 3 partitions assigned" probe wait-metric "$svca/metrics" max imr_assigned_partitions == 3 30
 check "A: logged partitions_assigned" logged "$tmp/a.log" partitions_assigned
 check "A: /readyz still 200" probe stays "$svca/readyz" 200 1
