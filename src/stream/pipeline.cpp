@@ -203,7 +203,13 @@ void pipeline::on_assigned(const std::vector<topic_partition>& partitions) {
         auto& queue = queues_[p];
         if (queue.epoch == 0) queue.epoch = next_epoch_++;
     }
-    if (paused_) source_.pause(partitions);
+    // librdkafka keeps a partition's pause flag across revoke and assign: set it to what
+    // flow control says now, or a partition revoked while paused is never fetched again.
+    if (paused_) {
+        source_.pause(partitions);
+    } else {
+        source_.resume(partitions);
+    }
     probe_.rebalanced();
     probe_.assigned_partitions(assigned_.size());
     log_.info("partitions_assigned", {{"count", static_cast<int64_t>(partitions.size())},
@@ -220,6 +226,7 @@ void pipeline::on_revoked(const std::vector<topic_partition>& partitions) {
         if (auto next = tracker_.watermark(p)) final_offsets.push_back({p, *next});
     }
     if (!final_offsets.empty()) source_.store(final_offsets);
+    if (paused_) source_.resume(partitions);  // leave no stale pause flag behind
     size_t abandoned = 0;
     for (const auto& p : revoked) {
         abandoned += tracker_.in_flight(p);

@@ -154,6 +154,34 @@ TEST_F(PipelineTest, RevokeFinishesInFlightWorkAndStoresTheFinalWatermark) {
     EXPECT_EQ(source.stored().at(p1), delivered_p1);
 }
 
+TEST_F(PipelineTest, PartitionRevokedWhilePausedIsFetchedAgainWhenReassigned) {
+    fake_source source;  // like librdkafka, keeps pause flags across revoke and assign
+    fake_sink sink;
+    sink.cork(true);
+    for (int64_t o = 0; o < 8; ++o) source.add(make_input("in", 0, o));
+    source.at_next_poll([](rebalance_listener& l) { l.on_assigned({p0}); });
+    auto c = config(1, 4);
+    c.drain_timeout = 10ms;  // the corked sink never finishes the revoked work
+    pipeline p(source, sink, factory_, c, probe_, log_);
+
+    bool revoked = false;
+    bool reassigned = false;
+    const auto result = run_until(p, [&] {
+        if (!revoked && source.pause_calls() > 0) {
+            source.at_next_poll([](rebalance_listener& l) { l.on_revoked({p0}); });
+            revoked = true;
+        } else if (revoked && !reassigned && source.stored().empty() && source.pause_calls() > 0) {
+            sink.cork(false);
+            source.at_next_poll([](rebalance_listener& l) { l.on_assigned({p0}); });
+            reassigned = true;
+        }
+        return reassigned && source.stored().count(p0) > 0 && source.stored().at(p0) == 8;
+    });
+    ASSERT_TRUE(result.clean);
+    ASSERT_TRUE(reassigned);
+    EXPECT_EQ(source.stored().at(p0), 8) << "the re-assigned partition was never fetched again";
+}
+
 TEST_F(PipelineTest, StopsWhenADeadLetterCannotBeDelivered) {
     fake_source source;
     fake_sink sink;
