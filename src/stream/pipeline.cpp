@@ -42,11 +42,16 @@ pipeline_result pipeline::run(std::stop_token stop) {
         probe_.loop_ticked();
         const size_t in_flight = tracker_.in_flight();
         const milliseconds timeout = in_flight > 0 ? milliseconds{0} : config_.poll_timeout;
-        // Never take more than the cap allows; still poll for one when full, because
-        // polling is what serves rebalances and keeps the group membership alive.
         const size_t room =
             config_.max_in_flight > in_flight ? config_.max_in_flight - in_flight : 0;
-        accept(source_.poll(std::clamp<size_t>(room, 1, config_.poll_batch), timeout));
+        // A full window that is not (yet) paused waits for room without polling: the
+        // client's own prefetch is bounded, and pausing at every brief fill would stall
+        // its fetcher (librdkafka resumes fetching only at its next fetch tick, ~1 s).
+        // Once paused, polling goes on for one record at a time, which serves rebalances
+        // and keeps the group membership alive.
+        if (room > 0 || paused_) {
+            accept(source_.poll(std::clamp<size_t>(room, 1, config_.poll_batch), timeout));
+        }
         collect(tracker_.in_flight() > 0 ? result_wait : milliseconds{0});
         sink_.poll(milliseconds{0});
         if (sink_.fatal()) fail("the producer hit a fatal error");
@@ -159,7 +164,15 @@ void pipeline::on_delivery(const delivery_report& report) {
 
 void pipeline::apply_flow_control() {
     const size_t in_flight = tracker_.in_flight();
-    if (!paused_ && in_flight >= config_.max_in_flight && !assigned_.empty()) {
+    const bool full = in_flight >= config_.max_in_flight;
+    if (!full) {
+        full_since_.reset();
+    } else if (!full_since_) {
+        full_since_ = clock::now();
+    }
+    // Pause only when the window stays full: the sink is slow or blocked, not just busy.
+    const bool stuck = full && clock::now() - *full_since_ >= config_.pause_after;
+    if (!paused_ && stuck && !assigned_.empty()) {
         source_.pause(as_vector(assigned_));
         paused_ = true;
         probe_.paused_partitions(assigned_.size());

@@ -45,7 +45,7 @@ def main(env: Env, t: Suite) -> None:
         ("IMR_MAX_IN_FLIGHT=abc", [*metrics], {"IMR_MAX_IN_FLIGHT": "abc"}, "IMR_MAX_IN_FLIGHT"),
         ("IMR_POLL_BATCH=0", [*metrics], {"IMR_POLL_BATCH": "0"}, "IMR_POLL_BATCH"),
         ("config file with an unknown setting", ["--config", str(config_file), *metrics], {}, "max-inflight"),
-        ("metrics port already in use", ["--metrics-address", f"127.0.0.1:{busy_port}"], {}, str(busy_port)),
+        ("metrics port already in use", ["--metrics-address", f"127.0.0.1:{busy_port}"], {}, f"metrics on 127.0.0.1:{busy_port}"),
     ]
     try:
         for name, extra, environment, must_name in cases:

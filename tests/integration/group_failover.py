@@ -24,8 +24,8 @@ from itlib import Abort, Env, Suite
 ROUNDS = 9
 TOTAL_TIMEOUT = 80  # seconds, from the first member's start to the last outcome
 # One worker and a 32-document window per member keep the stream in progress long enough for the
-# failures to land mid-stream (see the note on max-in-flight in the report: every pause/resume
-# of the partitions costs librdkafka up to a second, so small windows are slow).
+# failures to land mid-stream (each pause/resume of the partitions by flow control costs up to a
+# second before librdkafka fetches again, so a small window makes a member slow, ~30 letters/s).
 MEMBER_FLAGS = ["--workers", "1", "--max-in-flight", "32", "--poll-batch", "16",
                 "--queued-min-messages", "20", "--queued-max-kbytes", "1024",
                 "--shutdown-timeout-ms", "10000", "--statistics-interval-ms", "1000",

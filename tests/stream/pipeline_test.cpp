@@ -30,6 +30,7 @@ class PipelineTest : public ::testing::Test {
         c.max_in_flight = max_in_flight;
         c.poll_timeout = 1ms;
         c.store_interval = 0ms;
+        c.pause_after = 5ms;
         c.drain_timeout = 2s;
         return c;
     }

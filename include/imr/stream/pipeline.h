@@ -21,9 +21,11 @@ namespace imr::stream {
 
 struct pipeline_config {
     size_t workers = 1;
-    // Documents taken from the source and not yet delivered. At the cap the assigned
-    // partitions are paused (polling goes on); they resume at half of it.
+    // Documents taken from the source and not yet delivered. At the cap no more are taken;
+    // if the window stays full for `pause_after`, the assigned partitions are paused
+    // (polling goes on) and resume at half the cap.
     size_t max_in_flight = 1024;
+    std::chrono::milliseconds pause_after{500};
     size_t poll_batch = 256;
     std::chrono::milliseconds poll_timeout{100};
     std::chrono::milliseconds store_interval{200};
@@ -89,6 +91,7 @@ class pipeline final : private rebalance_listener, private delivery_listener {
     std::map<topic_partition, partition_queue> queues_;
     std::set<topic_partition> assigned_;
     bool paused_ = false;
+    std::optional<std::chrono::steady_clock::time_point> full_since_;
     uint64_t next_epoch_ = 1;
     std::optional<std::string> failure_;
     std::chrono::steady_clock::time_point last_store_{};

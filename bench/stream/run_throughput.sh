@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# End-to-end throughput of `imr-stream run` against a real Kafka broker, next to the I/O ceiling
+# of the same broker and client library (kcat).
+#
+#   bench/stream/run_throughput.sh [-n COUNT] [--pdf] [--workers N] [--binary PATH] [--keep] [-- RUN_ARGS...]
+#
+#   -n COUNT       letters to publish (default 100000)
+#   --pdf          mix the corpus PDFs in with the texts (default: texts only); the letters are
+#                  then cycled over seeds/*.txt and dwc-2016-2017/*.pdf alike
+#   --workers N    imr-stream --workers (default 0: one per core)
+#   --binary PATH  the imr-stream to measure (default build/release/src/imr-stream, else build/ci)
+#   --keep         leave a broker this script started running, with its data
+#   -- RUN_ARGS    further arguments for `imr-stream run` (e.g. -- --max-in-flight 4096)
+#
+# What it does:
+#   1. starts an isolated broker (scripts/kafka-local; IMR_KAFKA_PORT default 39092,
+#      IMR_KAFKA_STATE_DIR default /tmp/imr-bench-kafka) unless one already runs there;
+#   2. creates fresh topics bench.<stamp>.{in (6 partitions), out (6), dlq (1), copy (6)};
+#   3. publishes COUNT letters (cycling the corpus, keys k<i>) with ONE kcat -P in batch mode:
+#      letters are framed with -D (a record separator that no letter contains) and -K;
+#   4. (a) runs `imr-stream run` (fresh group) until COUNT outputs exist (outcomes + dead letters,
+#      from the topics' end offsets); letters/s = COUNT / (last - first outcome timestamp),
+#      from the records' own timestamps; peak RSS = VmHWM of the process, CPU = utime+stime;
+#   5. (b) the I/O ceiling: `kcat -C ... -e -D -K | kcat -P ... -D -K` copies the input topic to
+#      another topic; letters/s = COUNT / wall time of the pipe;
+#   6. prints a table and the command lines; stops and resets the broker if it started it.
+#
+# Needs kcat, python3, curl and the broker's prerequisites (java 17, mvn the first time). The corpus
+# is read from ../shared/corpus beside the repository (IMR_CORPUS_DIR overrides).
+set -euo pipefail
+
+script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+repo_root=$(cd -- "$script_dir/../.." && pwd -P)
+corpus=${IMR_CORPUS_DIR:-$repo_root/../shared/corpus}
+kafka_local="$repo_root/scripts/kafka-local"
+export IMR_KAFKA_PORT=${IMR_KAFKA_PORT:-39092}
+export IMR_KAFKA_STATE_DIR=${IMR_KAFKA_STATE_DIR:-/tmp/imr-bench-kafka}
+brokers="127.0.0.1:$IMR_KAFKA_PORT"
+
+count=100000
+with_pdf=0
+workers=0
+keep=0
+binary=""
+run_args=()
+while (($#)); do
+    case $1 in
+        -n) count=${2:?}; shift 2 ;;
+        --pdf) with_pdf=1; shift ;;
+        --workers) workers=${2:?}; shift 2 ;;
+        --binary) binary=${2:?}; shift 2 ;;
+        --keep) keep=1; shift ;;
+        --) shift; run_args=("$@"); break ;;
+        -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
+        *) echo "run_throughput: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+[[ $count =~ ^[1-9][0-9]*$ ]] || { echo "run_throughput: bad -n '$count'" >&2; exit 2; }
+if [[ -z $binary ]]; then
+    for candidate in "$repo_root/build/release/src/imr-stream" "$repo_root/build/ci/src/imr-stream"; do
+        [[ -x $candidate ]] && { binary=$candidate; break; }
+    done
+fi
+[[ -n $binary && -x $binary ]] || { echo "run_throughput: no imr-stream binary (build it or pass --binary)" >&2; exit 2; }
+for tool in kcat python3 curl; do
+    command -v "$tool" >/dev/null || { echo "run_throughput: '$tool' not found" >&2; exit 2; }
+done
+
+work=$(mktemp -d /tmp/imr-bench.XXXXXX)
+service_pid=""
+started_broker=0
+cleanup() {
+    local code=$?
+    if [[ -n $service_pid ]] && kill -0 "$service_pid" 2>/dev/null; then
+        kill -KILL "$service_pid" 2>/dev/null || true
+        wait "$service_pid" 2>/dev/null || true
+    fi
+    if ((started_broker && !keep)); then
+        "$kafka_local" reset >/dev/null 2>&1 || true
+    fi
+    rm -rf "$work"
+    exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s.%N; }
+say() { echo "run_throughput: $*" >&2; }
+
+# 1. broker ------------------------------------------------------------------------------------
+if "$kafka_local" status >/dev/null 2>&1; then
+    say "using the broker already running on $brokers ($IMR_KAFKA_STATE_DIR); its topics are left in place"
+else
+    "$kafka_local" start >&2
+    started_broker=1
+fi
+
+# 2. topics ------------------------------------------------------------------------------------
+stamp="bench.$(date +%Y%m%d%H%M%S).$$"
+in_topic="$stamp.in" out_topic="$stamp.out" dlq_topic="$stamp.dlq" copy_topic="$stamp.copy"
+pids=()
+for spec in "$in_topic:6" "$out_topic:6" "$dlq_topic:1" "$copy_topic:6"; do
+    "$kafka_local" create-topic "${spec%:*}" "${spec##*:}" >/dev/null &
+    pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+
+# 3. letters -------------------------------------------------------------------------------------
+# Record separator: one byte (\x1e) for texts (kcat splits fast on it); for PDFs, which may contain
+# any byte, a 16-byte separator that no corpus file contains (kcat's multi-byte split is slower).
+letters="$work/letters.bin"
+delim_hex=$(python3 - "$corpus" "$count" "$with_pdf" "$letters" <<'EOF'
+import pathlib, secrets, sys
+corpus, count, with_pdf, out = pathlib.Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4]
+files = sorted((corpus / "seeds").glob("*.txt"))
+if with_pdf:
+    files += sorted((corpus / "dwc-2016-2017").glob("*.pdf"))
+if not files:
+    sys.exit(f"no letters under {corpus}")
+data = [f.read_bytes() for f in files]
+delim = b"\x1e"
+if with_pdf or any(delim in d for d in data):
+    while True:
+        delim = b"\x1e" + secrets.token_bytes(14) + b"\x1e"
+        if not any(delim in d for d in data):
+            break
+with open(out, "wb") as f:
+    for i in range(count):
+        if i:
+            f.write(delim)
+        f.write(b"k%d\x1f" % i)
+        f.write(data[i % len(data)])
+print("".join(f"\\x{b:02x}" for b in delim))
+EOF
+)
+letters_bytes=$(stat -c %s "$letters")
+say "publishing $count letters ($((letters_bytes / 1048576)) MiB, pdf=$with_pdf) to $in_topic"
+t0=$(now)
+kcat -P -b "$brokers" -t "$in_topic" -D "$delim_hex" -K '\x1f' -X message.max.bytes=26214400 \
+    -X queue.buffering.max.kbytes=1048576 -X linger.ms=50 -l "$letters"
+t1=$(now)
+publish_s=$(python3 -c "print(f'{$t1 - $t0:.1f}')")
+
+# Sum of the end offsets of a topic's partitions (every topic here starts at offset 0).
+end_offsets() {
+    local topic=$1 parts=$2 args=() p
+    for ((p = 0; p < parts; p++)); do args+=(-t "$topic:$p:-1"); done
+    kcat -Q -b "$brokers" "${args[@]}" 2>/dev/null | awk '/offset/ {s += $NF} END {print s + 0}'
+}
+have=$(end_offsets "$in_topic" 6)
+[[ $have == "$count" ]] || { say "the input topic holds $have records, expected $count"; exit 1; }
+
+# 4. imr-stream run -------------------------------------------------------------------------
+metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+run_cmd=("$binary" run --brokers "$brokers" --group "$stamp.g" --input-topic "$in_topic"
+    --outcomes-topic "$out_topic" --dlq-topic "$dlq_topic" --workers "$workers"
+    --metrics-address "127.0.0.1:$metrics_port" --log-level warn ${run_args[@]+"${run_args[@]}"})
+say "running imr-stream until $count outputs exist"
+"${run_cmd[@]}" 2>"$work/run.log" &
+service_pid=$!
+run_t0=$(now)
+deadline=$((SECONDS + 1800))
+rss_peak_kb=0
+while :; do
+    kill -0 "$service_pid" 2>/dev/null || { say "imr-stream exited early:"; tail -5 "$work/run.log" >&2; exit 1; }
+    hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$service_pid/status" 2>/dev/null || echo 0)
+    ((hwm > rss_peak_kb)) && rss_peak_kb=$hwm
+    done_count=$(($(end_offsets "$out_topic" 6) + $(end_offsets "$dlq_topic" 1)))
+    ((done_count >= count)) && break
+    ((SECONDS < deadline)) || { say "timed out with $done_count/$count outputs"; exit 1; }
+    sleep 0.5
+done
+run_t1=$(now)
+read -r utime stime < <(awk '{print $14, $15}' "/proc/$service_pid/stat")
+clk=$(getconf CLK_TCK)
+hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$service_pid/status")
+((hwm > rss_peak_kb)) && rss_peak_kb=$hwm
+kill -TERM "$service_pid"
+run_exit=0
+wait "$service_pid" || run_exit=$?
+service_pid=""
+dead=$(end_offsets "$dlq_topic" 1)
+# first and last outcome by the records' own (producer create) timestamps
+read -r first_ms last_ms outcome_bytes < <(kcat -C -b "$brokers" -t "$out_topic" -o beginning -e -q -f '%T %S\n' \
+    | awk 'NR == 1 || $1 < lo {lo = $1} $1 > hi {hi = $1} {b += $2} END {print lo, hi, b}')
+
+# 5. I/O ceiling: consume the input topic and produce it again, kcat to kcat -------------------
+say "copying $in_topic with kcat (I/O ceiling)"
+copy_cmd="kcat -C -b $brokers -t $in_topic -o beginning -e -q -D '$delim_hex' -K '\\x1f' | kcat -P -b $brokers -t $copy_topic -D '$delim_hex' -K '\\x1f' -X message.max.bytes=26214400"
+c0=$(now)
+kcat -C -b "$brokers" -t "$in_topic" -o beginning -e -q -D "$delim_hex" -K '\x1f' \
+    -X fetch.message.max.bytes=26214400 \
+    | kcat -P -b "$brokers" -t "$copy_topic" -D "$delim_hex" -K '\x1f' -X message.max.bytes=26214400 \
+        -X queue.buffering.max.kbytes=1048576 -X linger.ms=50
+c1=$(now)
+copied=$(end_offsets "$copy_topic" 6)
+
+# 6. report -------------------------------------------------------------------------------------
+python3 - "$count" "$letters_bytes" "$publish_s" "$first_ms" "$last_ms" "$run_t0" "$run_t1" \
+    "$rss_peak_kb" "$utime" "$stime" "$clk" "$c0" "$c1" "$copied" "$dead" "$run_exit" "$outcome_bytes" \
+    "$with_pdf" "$(nproc)" <<'EOF'
+import sys
+(count, in_bytes, publish_s, first_ms, last_ms, t0, t1, rss_kb, ut, st, clk, c0, c1, copied, dead, run_exit,
+ out_bytes, with_pdf, cores) = sys.argv[1:]
+count, in_bytes = int(count), int(in_bytes)
+span = (int(last_ms) - int(first_ms)) / 1000
+wall = float(t1) - float(t0)
+cpu = (int(ut) + int(st)) / int(clk)
+copy_s = float(c1) - float(c0)
+mib = in_bytes / 1048576
+print(f"\nletters: {count} ({'texts and PDFs' if with_pdf == '1' else 'texts'}), {mib:.0f} MiB in, "
+      f"published in {publish_s}s; {cores} cores; dead letters {dead}; imr-stream exit {run_exit}; copied {copied}")
+print()
+print(f"| {'measurement':<44} | {'seconds':>8} | {'letters/s':>9} | {'MiB/s in':>8} | {'peak RSS':>9} | {'CPU s':>6} |")
+print(f"|{'-' * 46}|{'-' * 10}|{'-' * 11}|{'-' * 10}|{'-' * 11}|{'-' * 8}|")
+print(f"| {'imr-stream run, first to last outcome':<44} | {span:8.1f} | {count / span:9.0f} | {mib / span:8.1f} | "
+      f"{int(rss_kb) / 1024:5.0f} MiB | {cpu:6.1f} |")
+print(f"| {'imr-stream run, start to last output (wall)':<44} | {wall:8.1f} | {count / wall:9.0f} | {mib / wall:8.1f} | "
+      f"{'':>9} | {'':>6} |")
+print(f"| {'kcat consume -> kcat produce (I/O ceiling)':<44} | {copy_s:8.1f} | {int(copied) / copy_s:9.0f} | "
+      f"{mib / copy_s:8.1f} | {'':>9} | {'':>6} |")
+print(f"\noutcome JSON: {int(out_bytes or 0) / 1048576:.0f} MiB; CPU per letter {cpu / count * 1e3:.2f} ms")
+EOF
+echo
+echo "imr-stream: ${run_cmd[*]}"
+echo "ceiling:    $copy_cmd"
