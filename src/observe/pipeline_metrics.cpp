@@ -96,7 +96,10 @@ void pipeline_metrics::paused_partitions(size_t count) {
 
 void pipeline_metrics::assigned_partitions(size_t count) {
     assigned_.Set(static_cast<double>(count));
+    // An assignment is the coordinator's answer: in the group, broker reachable, without
+    // waiting for the next statistics report (which keeps both up to date afterwards).
     health_.set_group_state(true);
+    health_.set_broker_reachable(true);
 }
 
 void pipeline_metrics::workers(size_t busy, size_t total) {
