@@ -39,60 +39,72 @@ result<outcome> engine::classify_text(std::string_view raw) const {
     if (!sections) {
         return {errc::not_a_determination, "no IMR determination markers found in the text"};
     }
-
-    outcome out;
-    out.layout = sections->layout;
     const bool notice = sections->layout == layout::notice_2013;
     const std::string flat_letter = notice ? text::flatten(normalized) : std::string();
-
-    parse::header_fields header = notice ? parse::read_notice_header(flat_letter)
-                                         : parse::read_header_table(sections->header);
-    out.case_number = std::move(header.case_number);
-    out.dates = header.dates;
-    out.priority = header.priority;
-    out.reviewer = stages_->credentials.read(sections->credentials);
 
     parse::split_items split = notice ? stages_->splitter.split_notice(flat_letter)
                                       : stages_->splitter.split_fdl(sections->decisions);
     if (split.items.empty()) {
         return {errc::no_decisions_found, "the letter names no disputed item with a decision"};
     }
-    out.warnings = std::move(split.warnings);
 
-    std::string requests;
-    for (const auto& item : split.items) requests += item.request + ". ";
-    auto summary = stages_->case_summary.read(text::flatten(sections->case_summary), requests);
-    out.patient = std::move(summary.patient);
-    if (!out.dates.injury) out.dates.injury = summary.injury_date;
+    outcome out;
+    out.layout = sections->layout;
+    parse::header_fields header = notice ? parse::read_notice_header(flat_letter)
+                                         : parse::read_header_table(sections->header);
+    out.case_number = std::move(header.case_number);
+    out.dates = header.dates;
+    out.priority = header.priority;
+    out.reviewer = stages_->credentials.read(sections->credentials);
+    out.warnings = std::move(split.warnings);
+    read_case_summary(sections->case_summary, split.items, out);
 
     out.items.reserve(split.items.size());
     for (size_t i = 0; i < split.items.size(); ++i) {
-        parse::raw_item& raw_item = split.items[i];
-        const classify::request_parts parts = classify::split_request(raw_item.request);
-        const classify::treatment_class treatment = stages_->treatments.classify(parts.service);
-
-        item value;
-        value.request = std::move(raw_item.request);
-        value.decision = raw_item.decision;
-        value.category = std::string(treatment.category);
-        value.subcategory = std::string(treatment.subcategory);
-        value.modified = parts.modified;
-        value.qualifiers = parts.qualifiers;
-        value.claims_administrator =
-            classify::read_citations(raw_item.claims_administrator_citation);
-        value.reviewer = classify::read_reviewer_citations(raw_item.reviewer_citation,
-                                                           value.claims_administrator);
-        if (value.decision == decision::overturned) {
-            value.reasons = {"medically_necessary"};
-        } else {
-            value.reasons = stages_->reasons.matching_codes(raw_item.rationale);
-        }
-        if (treatment.guessed)
-            out.warnings.push_back("category_guessed:item=" + std::to_string(i + 1));
-        out.items.push_back(std::move(value));
+        bool guessed = false;
+        out.items.push_back(classify_item(std::move(split.items[i]), guessed));
+        if (guessed) out.warnings.push_back("category_guessed:item=" + std::to_string(i + 1));
     }
-
     out.summary = summarize(out.items);
+    add_missing_field_warnings(out);
+    return out;
+}
+
+void engine::read_case_summary(std::string_view section, const std::vector<parse::raw_item>& items,
+                               outcome& out) const {
+    // The requests name body regions too ("MRI of the left knee").
+    std::string requests;
+    for (const auto& item : items) requests += item.request + ". ";
+    auto summary = stages_->case_summary.read(text::flatten(section), requests);
+    out.patient = std::move(summary.patient);
+    // The header table's date of injury wins; letters without one state it in the summary.
+    if (!out.dates.injury) out.dates.injury = summary.injury_date;
+}
+
+item engine::classify_item(parse::raw_item&& raw, bool& guessed) const {
+    const classify::request_parts parts = classify::split_request(raw.request);
+    const classify::treatment_class treatment = stages_->treatments.classify(parts.service);
+    guessed = treatment.guessed;
+
+    item value;
+    value.request = std::move(raw.request);
+    value.decision = raw.decision;
+    value.category = std::string(treatment.category);
+    value.subcategory = std::string(treatment.subcategory);
+    value.modified = parts.modified;
+    value.qualifiers = parts.qualifiers;
+    value.claims_administrator = classify::read_citations(raw.claims_administrator_citation);
+    value.reviewer =
+        classify::read_reviewer_citations(raw.reviewer_citation, value.claims_administrator);
+    // Rationales of overturned items quote what guidelines do not recommend before
+    // concluding the opposite: their reason is the decision itself.
+    value.reasons = value.decision == decision::overturned
+                        ? std::vector<std::string>{"medically_necessary"}
+                        : stages_->reasons.matching_codes(raw.rationale);
+    return value;
+}
+
+void engine::add_missing_field_warnings(outcome& out) {
     if (!out.patient.age) out.warnings.emplace_back("patient_age_not_found");
     if (!out.patient.sex) out.warnings.emplace_back("patient_sex_not_found");
     if (!out.dates.injury) out.warnings.emplace_back("injury_date_not_found");
@@ -100,7 +112,6 @@ result<outcome> engine::classify_text(std::string_view raw) const {
         out.warnings.emplace_back("reviewer_states_not_found");
     if (out.reviewer.specialties.empty())
         out.warnings.emplace_back("reviewer_specialties_not_found");
-    return out;
 }
 
 }  // namespace imr

@@ -6,6 +6,7 @@
 #include "imr/classify/vocabulary.h"
 #include "imr/core/error.h"
 #include "imr/core/outcome.h"
+#include "imr/parse/item_splitter.h"
 
 namespace imr {
 
@@ -23,6 +24,11 @@ class engine {
     [[nodiscard]] result<outcome> classify_text(std::string_view text) const;
 
   private:
+    void read_case_summary(std::string_view section, const std::vector<parse::raw_item>& items,
+                           outcome& out) const;
+    [[nodiscard]] item classify_item(parse::raw_item&& raw, bool& guessed) const;
+    static void add_missing_field_warnings(outcome& out);
+
     struct stages;
     std::unique_ptr<const stages> stages_;
 };
