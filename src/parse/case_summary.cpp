@@ -32,7 +32,7 @@ std::string_view sentence_at(std::string_view flat, size_t position) {
 
 case_summary_reader::case_summary_reader(const classify::vocabulary& words)
     : age_sex_(classify::compile_pattern(
-          R"(\b(\d{1,3})[- ]years?[- ]old,?\s+(?:[\w-]+\s+){0,3}?(male|female|man|woman|gentleman|lady|boy|girl)\b)")),
+          R"(\b(\d{1,3})[- ]?(?:years?[- ]old|y/o|yrs?[- ]old|yo)\b,?\s+(?:[\w-]+\s+){0,3}?(male|female|man|woman|gentleman|lady|boy|girl)\b)")),
       sex_only_(classify::compile_pattern(
           R"(\b(?:worker|patient|claimant|employee|applicant|individual|person)\s+(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,3}?(male|female|man|woman|gentleman|lady)\b)")),
       injury_marker_(

@@ -35,6 +35,12 @@ TEST_F(CaseSummary, ReadsSpacedAgeAndFemaleSex) {
     EXPECT_EQ(s.patient.sex, "female");
 }
 
+TEST_F(CaseSummary, ReadsAbbreviatedAges) {
+    EXPECT_EQ(read("The patient is a 45 y/o female with back pain.").patient.age, 45);
+    EXPECT_EQ(read("The patient is a 45 y/o female with back pain.").patient.sex, "female");
+    EXPECT_EQ(read("A 39-yr-old male was injured at work.").patient.age, 39);
+}
+
 TEST_F(CaseSummary, ReadsSexAfterDescriptiveWords) {
     const auto s = read("The patient is a 61-year-old, right-handed woman with neck pain.");
     EXPECT_EQ(s.patient.age, 61);
