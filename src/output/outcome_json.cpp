@@ -73,14 +73,20 @@ void write_item(json_writer& w, const item& i) {
     w.end_object();
 }
 
-}  // namespace
-
-std::string outcome_to_json(const outcome& value, const source_info& source) {
+// The envelope every record starts with: schema version, kind and source.
+json_writer begin_record(std::string_view kind, const source_info& source) {
     json_writer w;
     w.begin_object();
     w.key("schema_version").value(schema_version);
-    w.key("kind").value("outcome");
+    w.key("kind").value(kind);
     write_source(w, source);
+    return w;
+}
+
+}  // namespace
+
+std::string outcome_to_json(const outcome& value, const source_info& source) {
+    json_writer w = begin_record("outcome", source);
     w.key("layout").value(to_string(value.layout));
     w.key("case_number").optional(value.case_number);
     w.key("dates").begin_object();
@@ -122,11 +128,7 @@ std::string outcome_to_json(const outcome& value, const source_info& source) {
 }
 
 std::string error_to_json(const error& failure, const source_info& source) {
-    json_writer w;
-    w.begin_object();
-    w.key("schema_version").value(schema_version);
-    w.key("kind").value("error");
-    write_source(w, source);
+    json_writer w = begin_record("error", source);
     w.key("error").begin_object();
     w.key("code").value(to_string(failure.code));
     w.key("message").value(failure.message);
