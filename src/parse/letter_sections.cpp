@@ -47,7 +47,9 @@ letter_sections fdl_sections(std::string_view text) {
     s.header = between(text, 0, first == npos ? 0 : first);
     s.credentials = between(text, how, next_after(how, {summary, issues}));
     s.case_summary = between(text, summary, next_after(summary, {issues}));
-    s.decisions = between(text, issues, npos);
+    // Without its heading (lost in extraction), the items are still after the case summary.
+    s.decisions = issues != npos ? between(text, issues, npos)
+                                 : between(text, summary != npos ? summary : 0, npos);
     const bool structured_credentials =
         text::find_label(text, "State(s) of Licensure") != npos ||
         text::find_label(text, "Certification(s)/Specialty") != npos;

@@ -1,7 +1,10 @@
 #include "imr/text/letter_text.h"
 
+#include <algorithm>
 #include <array>
 #include <vector>
+
+#include "imr/text/search.h"
 
 namespace imr::text {
 namespace {
@@ -116,6 +119,20 @@ bool has_doubled_breaks(const cleaned_lines& text) {
     return doubled > 2 * adjacent && doubled >= 4;
 }
 
+// "Page 2 of 4": a running page marker, which would otherwise land inside a request or
+// rationale that spans the page break. A bare "Page 111" may be a wrapped citation: kept.
+bool is_page_marker(std::string_view line) {
+    if (line.size() < 6 || line.size() > 20 || !starts_with_ci(line, "page ")) return false;
+    line.remove_prefix(5);
+    size_t digits = 0;
+    while (digits < line.size() && is_digit(line[digits])) ++digits;
+    if (digits == 0) return false;
+    line.remove_prefix(digits);
+    if (!starts_with_ci(line, " of ")) return false;
+    line.remove_prefix(4);
+    return !line.empty() && std::all_of(line.begin(), line.end(), is_digit);
+}
+
 }  // namespace
 
 std::string normalize(std::string_view raw) {
@@ -131,6 +148,8 @@ std::string normalize(std::string_view raw) {
             if (++blank_run >= blanks_per_break) paragraph_pending = true;
             continue;
         }
+        const std::string_view content(text.buffer.data() + line.offset, line.length);
+        if (is_page_marker(content)) continue;
         blank_run = 0;
         const bool page_break = text.is_page_break(line);
         if (out.empty()) {

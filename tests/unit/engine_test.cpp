@@ -200,6 +200,22 @@ void expect_same_classification(const imr::outcome& a, const imr::outcome& b) {
     EXPECT_EQ(a.warnings, b.warnings);
 }
 
+TEST(Engine, FindsItemsWhenTheDecisionsHeadingWasLostInExtraction) {
+    std::string letter = read_fixture("letters/fdl2015_physical_header.txt");
+    const size_t heading = letter.find("IMR ISSUES, DECISIONS AND RATIONALES");
+    ASSERT_NE(heading, std::string::npos);
+    const auto original = shared_engine().classify_text(letter);
+    letter.erase(heading, std::string_view("IMR ISSUES, DECISIONS AND RATIONALES").size());
+    const auto without = shared_engine().classify_text(letter);
+    ASSERT_TRUE(original.has_value());
+    ASSERT_TRUE(without.has_value()) << without.err().message;
+    ASSERT_EQ(without->items.size(), original->items.size());
+    for (size_t i = 0; i < original->items.size(); ++i) {
+        EXPECT_EQ(without->items[i].request, original->items[i].request);
+        EXPECT_EQ(without->items[i].decision, original->items[i].decision);
+    }
+}
+
 TEST(Engine, ClassifiesCrlfLetterLikeItsLfOriginal) {
     for (const char* name : {"fdl2015_physical_header.txt", "fdl2014_prose_doubled.txt"}) {
         SCOPED_TRACE(name);

@@ -176,4 +176,13 @@ TEST(Flatten, TrimsTrailingBreaks) {
     EXPECT_EQ(flatten(""), "");
 }
 
+TEST(Normalize, DropsRunningPageMarkersButKeepsCitationPages) {
+    const std::string text = normalize(
+        "Physical therapy for the\nPage 2 of 4\n\flumbar spine: Upheld\nTopical analgesics\nPage "
+        "111\n");
+    EXPECT_EQ(text.find("Page 2 of 4"), std::string::npos);
+    EXPECT_NE(text.find("Page 111"), std::string::npos);
+    EXPECT_NE(text.find("Physical therapy for the\n\f\nlumbar spine: Upheld"), std::string::npos);
+}
+
 }  // namespace
