@@ -49,6 +49,19 @@ bool ends_sentence(std::string_view line) {
     return !line.empty() && (line.back() == '.' || line.back() == '?' || line.back() == '!');
 }
 
+// Rationales conclude with these words; a request line never ends with them, so a
+// rationale whose final period was lost still ends before the next request.
+bool ends_rationale(std::string_view line) {
+    for (const std::string_view word : {" necessary", " appropriate", " recommended", " indicated",
+                                        " supported", " warranted", " established"}) {
+        if (line.size() > word.size() &&
+            text::find_ci(line.substr(line.size() - word.size()), word) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool is_heading(std::string_view line) {
     size_t letters = 0;
     for (const char c : line) {
@@ -101,7 +114,9 @@ recovered_request recover_request(std::string_view region) {
                 continue;
             }
             if (is_heading(lines[previous])) break;
-            if (!past_sentences && ends_sentence(lines[previous])) break;
+            if (!past_sentences &&
+                (ends_sentence(lines[previous]) || ends_rationale(lines[previous])))
+                break;
             first = previous;
             if (past_sentences &&
                 find_ci(join_lines(lines, first, last - 1), "was the original request") != npos) {

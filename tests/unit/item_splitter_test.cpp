@@ -45,6 +45,20 @@ class SplitFdl : public ::testing::Test {
     imr::parse::item_splitter splitter;
 };
 
+TEST_F(SplitFdl, EndsTheRequestAtARationaleThatLostItsFinalPeriod) {
+    // No blank line and no final period between the rationale and the next request.
+    const auto out = split(
+        "Soma 350mg #30: Upheld\n"
+        "Claims Administrator guideline: Decision based on MTUS.\n"
+        "MAXIMUS guideline: Decision based on MTUS.\n"
+        "Decision rationale: Muscle relaxants are for short-term use. The request is not\n"
+        "medically necessary\n"
+        "Norco 10/325mg #60: Upheld\n" +
+        body());
+    ASSERT_EQ(out.items.size(), 2u);
+    EXPECT_EQ(out.items[1].request, "Norco 10/325mg #60");
+}
+
 TEST_F(SplitFdl, AcceptsADecisionWithoutItsColonWhenTheCitationsFollow) {
     const auto out = split("Lumbar support is Upheld" + body());
     ASSERT_EQ(out.items.size(), 1u);
