@@ -59,15 +59,20 @@ std::string_view title_without_source(std::string_view title) {
     return title;
 }
 
-bool has_year(std::string_view s) {
+// Where a four-digit year (19xx/20xx) stands alone as a word in `s`, or npos.
+size_t find_year(std::string_view s) {
     for (size_t i = 0; i + 4 <= s.size(); ++i) {
         if ((s[i] == '1' || s[i] == '2') && text::is_digit(s[i + 1]) && text::is_digit(s[i + 2]) &&
             text::is_digit(s[i + 3]) && (i == 0 || !text::is_alnum(s[i - 1])) &&
             (i + 4 == s.size() || !text::is_alnum(s[i + 4]))) {
-            return true;
+            return i;
         }
     }
-    return false;
+    return npos;
+}
+
+bool has_year(std::string_view s) {
+    return find_year(s) != npos;
 }
 
 // "MTUS Shoulder Complaints 2004, Section(s): Summary, and Opioid Treatment 2016,
@@ -91,22 +96,15 @@ std::vector<std::string_view> split_chapters(std::string_view clause) {
 
 // Finds a four-digit year (19xx/20xx) standing alone in `title` and removes it.
 std::optional<int> take_year(std::string& title) {
-    for (size_t i = 0; i + 4 <= title.size(); ++i) {
-        const bool starts_word = i == 0 || !text::is_alnum(title[i - 1]);
-        const bool ends_word = i + 4 == title.size() || !text::is_alnum(title[i + 4]);
-        const bool digits = std::all_of(title.begin() + static_cast<long>(i),
-                                        title.begin() + static_cast<long>(i + 4),
-                                        [](char c) { return text::is_digit(c); });
-        if (!starts_word || !ends_word || !digits || (title[i] != '1' && title[i] != '2')) continue;
-        const int year = std::stoi(title.substr(i, 4));
-        std::string rest = title.substr(0, i) + title.substr(i + 4);
-        for (size_t empty = rest.find("()"); empty != std::string::npos; empty = rest.find("()")) {
-            rest.erase(empty, 2);  // "(2009)" leaves empty parentheses behind
-        }
-        title = std::string(strip_punctuation(trim(rest)));
-        return year;
+    const size_t at = find_year(title);
+    if (at == npos) return std::nullopt;
+    const int year = std::stoi(title.substr(at, 4));
+    std::string rest = title.substr(0, at) + title.substr(at + 4);
+    for (size_t empty = rest.find("()"); empty != std::string::npos; empty = rest.find("()")) {
+        rest.erase(empty, 2);  // "(2009)" leaves empty parentheses behind
     }
-    return std::nullopt;
+    title = std::string(strip_punctuation(trim(rest)));
+    return year;
 }
 
 // One citation per source the clause names, sharing title, year, sections and pages.
