@@ -155,14 +155,9 @@ int run_classify(const classify_options& options) {
             output::source_info source;
             source.file = files[index];
             auto bytes = read_input(files[index]);
-            if (!bytes) {
-                output.put(
-                    index,
-                    output::error_to_json({errc::unreadable, "the file could not be read"}, source),
-                    true);
-                continue;
-            }
-            auto result = classifier.classify(*bytes, source);
+            auto result =
+                bytes ? classifier.classify(*bytes, source)
+                      : classifier.reject({errc::unreadable, "the file could not be read"}, source);
             output.put(index, std::move(result.json), result.failure.has_value());
         }
     };

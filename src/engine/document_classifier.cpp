@@ -22,6 +22,14 @@ classified_document document_classifier::classify(std::string_view bytes,
     return out;
 }
 
+classified_document document_classifier::reject(error failure, output::source_info source) {
+    probe_.failed(failure.code, std::chrono::nanoseconds{0});
+    classified_document out;
+    out.json = output::error_to_json(failure, source);
+    out.failure = std::move(failure);
+    return out;
+}
+
 classified_document document_classifier::classify_guarded(std::string_view bytes,
                                                           output::source_info source) {
     try {

@@ -18,6 +18,21 @@ double seconds(std::chrono::nanoseconds d) {
     return std::chrono::duration<double>(d).count();
 }
 
+// One line "  <title>: <label value> <count>, ..." of a one-label family's non-zero series.
+void print_nonzero_counts(std::FILE* out, const char* title,
+                          prometheus::Family<prometheus::Counter>& family) {
+    std::string line;
+    for (const auto& metric_family : family.Collect()) {
+        for (const auto& metric : metric_family.metric) {
+            if (metric.counter.value <= 0) continue;
+            if (!line.empty()) line += ", ";
+            line += metric.label.front().value + " " +
+                    std::to_string(static_cast<unsigned long long>(metric.counter.value));
+        }
+    }
+    if (!line.empty()) std::fprintf(out, "  %s: %s\n", title, line.c_str());
+}
+
 }  // namespace
 
 classification_metrics::classification_metrics(prometheus::Registry& registry)
@@ -98,16 +113,8 @@ void classification_metrics::print_summary(std::FILE* out) const {
                          static_cast<double>(documents));
     }
     std::fputc('\n', out);
-    for (const auto& family : {&letters_, &dead_lettered_}) {
-        for (const auto& metric_family : family->Collect()) {
-            for (const auto& metric : metric_family.metric) {
-                if (metric.counter.value <= 0) continue;
-                std::fprintf(out, "  %s{%s=\"%s\"} %.0f\n", metric_family.name.c_str(),
-                             metric.label.front().name.c_str(), metric.label.front().value.c_str(),
-                             metric.counter.value);
-            }
-        }
-    }
+    print_nonzero_counts(out, "letters by outcome", letters_);
+    print_nonzero_counts(out, "failures by code", dead_lettered_);
 }
 
 }  // namespace imr::observe

@@ -229,6 +229,9 @@ header_fields read_notice_header(std::string_view flat) {
     if (!out.dates.ur_denial) out.dates.ur_denial = date_after("Date of UR Decision", 10);
     if (!out.dates.ur_denial) out.dates.ur_denial = date_after("Utilization Review", 60);
     out.dates.injury = date_after("Date of Injury", 10);
+    // "A Notice of Assignment and Request for Information was provided to the above parties
+    // on 11/12/2013."
+    out.dates.assigned = date_after("Notice of Assignment", 90);
     if (text::contains_ci(flat, "expedited review") ||
         text::contains_ci(flat, "Priority: Expedited")) {
         out.priority = priority::expedited;

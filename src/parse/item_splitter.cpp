@@ -15,12 +15,16 @@ namespace {
 using text::find_ci;
 using text::npos;
 
+// 0 claims administrator, 1 reviewer, 2 rationale, 3 both sides' guidelines in one block
+// (2013 notices: a sentence for the claims administrator's, a sentence for the reviewer's).
+constexpr int both_sides_block = 3;
+
 struct block_label {
     std::string_view text;
-    int block;  // 0 claims administrator, 1 reviewer, 2 rationale
+    int block;
 };
 
-constexpr std::array<block_label, 9> block_labels = {{
+constexpr std::array<block_label, 11> block_labels = {{
     {"Claims Administrator guideline:", 0},
     {"Medical Treatment Guideline(s) Used by the Claims Administrator (Utilization Review Agent):",
      0},
@@ -31,6 +35,8 @@ constexpr std::array<block_label, 9> block_labels = {{
     {"Decision rationale:", 2},
     {"Rationale for the Decision:", 2},
     {"Rationale for the Decision", 2},
+    {"Rationale Used by the Expert Reviewer:", 2},
+    {"Medical Treatment Guideline(s) Relied Upon by the Expert Reviewer:", both_sides_block},
 }};
 
 // Markers of the sentences a partially authorized request is made of.
@@ -142,6 +148,33 @@ recovered_request recover_request(std::string_view region) {
 // Splits an item body into its citation and rationale blocks. Each block's labels are
 // tried in order (final determination letters' wording first), so the older wording
 // costs a scan only when the newer one is absent.
+// Where the sentence holding `at` begins.
+size_t sentence_start(std::string_view text, size_t at) {
+    const size_t stop = text.rfind(". ", at);
+    return stop == npos ? 0 : stop + 2;
+}
+
+// "The Claims Administrator based its decision on ... The Expert Reviewer relied on ...":
+// each side's sentences, in whichever order they come.
+void split_both_sides(std::string_view block, raw_item& item) {
+    const size_t reviewer = find_ci(block, "Expert Reviewer");
+    const size_t administrator = find_ci(block, "Claims Administrator");
+    if (reviewer == npos) {
+        item.claims_administrator_citation = std::string(block);
+        return;
+    }
+    if (administrator == npos) {
+        item.reviewer_citation = std::string(block);
+        return;
+    }
+    const bool administrator_first = administrator < reviewer;
+    const size_t split = sentence_start(block, administrator_first ? reviewer : administrator);
+    const std::string_view first(text::trim(block.substr(0, split)));
+    const std::string_view second(text::trim(block.substr(split)));
+    item.claims_administrator_citation = std::string(administrator_first ? first : second);
+    item.reviewer_citation = std::string(administrator_first ? second : first);
+}
+
 void fill_blocks(std::string_view body, raw_item& item) {
     struct hit {
         size_t at;
@@ -149,7 +182,7 @@ void fill_blocks(std::string_view body, raw_item& item) {
         int block;
     };
     std::vector<hit> hits;
-    for (int block = 0; block < 3; ++block) {
+    for (int block = 0; block <= both_sides_block; ++block) {
         for (const auto& label : block_labels) {
             if (label.block != block) continue;
             const size_t at = text::find_label(body, label.text);
@@ -172,11 +205,22 @@ void fill_blocks(std::string_view body, raw_item& item) {
             case 1:
                 item.reviewer_citation = std::move(value);
                 break;
+            case both_sides_block:
+                split_both_sides(value, item);
+                break;
             default:
                 item.rationale = std::move(value);
                 break;
         }
     }
+}
+
+// Notices write "the request for a lumbar MRI": the request is the treatment itself.
+std::string_view without_article(std::string_view request) {
+    for (const std::string_view article : {"a ", "an ", "the "}) {
+        if (text::starts_with_ci(request, article)) return request.substr(article.size());
+    }
+    return request;
 }
 
 imr::decision decision_from(std::string_view word) {
@@ -257,7 +301,7 @@ split_items item_splitter::split_notice(std::string_view flat) const {
         // for each of the treatment and/or services that were in dispute:").
         if (!seen.insert(number).second) continue;
         raw_item item;
-        item.request = std::string(text::trim(request));
+        item.request = std::string(without_article(text::trim(request)));
         item.decision = negation.empty() ? decision::overturned : decision::upheld;
         out.items.push_back(std::move(item));
     }

@@ -257,7 +257,7 @@ TEST(Engine, ClassifiesNotice2013Letter) {
     EXPECT_EQ(o.patient.sex, "male");
 
     ASSERT_EQ(o.items.size(), 2u);
-    EXPECT_EQ(o.items[0].request, "a lumbar MRI");
+    EXPECT_EQ(o.items[0].request, "lumbar MRI");
     EXPECT_EQ(o.items[0].decision, decision::upheld);
     EXPECT_EQ(category_of(o.items[0]), "diagnostic_testing/imaging");
     EXPECT_THAT(o.items[0].reviewer.sources, ElementsAre("ODG"));
@@ -364,10 +364,39 @@ TEST(Engine, GivesTheSameResultFromManyThreads) {
     }
 }
 
+// The notice's own wording: one "Relied Upon by the Expert Reviewer" block holding a sentence
+// for each side, "Rationale Used by the Expert Reviewer", requests with their article.
+TEST(Engine, ReadsBothSidesOfNotice2013RelianceSentences) {
+    const auto result = classify_letter("notice2013_relied_upon.txt");
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    const imr::outcome& o = *result;
+
+    EXPECT_EQ(o.layout, layout::notice_2013);
+    EXPECT_EQ(o.dates.assigned, (date{2013, 10, 30}));
+    ASSERT_EQ(o.items.size(), 3u);
+    EXPECT_EQ(o.items[0].request, "lumbar epidural steroid injection at L4-L5");
+    EXPECT_EQ(o.items[1].request, "electromyography of the bilateral lower extremities");
+    EXPECT_EQ(o.items[2].request, "Norco 10/325mg #90");
+
+    EXPECT_THAT(o.items[0].claims_administrator.sources, ElementsAre("MTUS"));
+    EXPECT_THAT(o.items[0].reviewer.sources, ElementsAre("ODG"));
+    ASSERT_EQ(o.items[0].claims_administrator.citations.size(), 1u);
+    EXPECT_THAT(o.items[0].claims_administrator.citations[0].pages, ElementsAre("46"));
+    // The reviewer adopts the claims administrator's guideline.
+    EXPECT_THAT(o.items[1].claims_administrator.sources, ElementsAre("MTUS"));
+    EXPECT_THAT(o.items[1].reviewer.sources, ElementsAre("MTUS"));
+    // "did not cite any evidence-based guidelines" is no source at all.
+    EXPECT_THAT(o.items[2].claims_administrator.sources, IsEmpty());
+    EXPECT_THAT(o.items[2].reviewer.sources, ElementsAre("MTUS"));
+    EXPECT_THAT(o.warnings, IsEmpty());  // every rationale was found
+    EXPECT_EQ(o.summary.outcome, "partially_overturned");
+}
+
 TEST(Engine, NeverThrowsOnLettersCutAnywhere) {
     // Messages arrive truncated or mangled; every prefix must give an outcome or an error value.
-    for (const char* name : {"fdl2015_physical_header.txt", "fdl2015_column_header_page_breaks.txt",
-                             "fdl2014_prose_doubled.txt", "notice2013.txt"}) {
+    for (const char* name :
+         {"fdl2015_physical_header.txt", "fdl2015_column_header_page_breaks.txt",
+          "fdl2014_prose_doubled.txt", "notice2013.txt", "notice2013_relied_upon.txt"}) {
         const std::string text = read_fixture(std::string("letters/") + name);
         for (size_t length = 0; length <= text.size(); length += 7) {
             EXPECT_NO_THROW(

@@ -14,6 +14,7 @@ using imr::parse::split_items;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 constexpr std::string_view heading =
     "IMR ISSUES, DECISIONS AND RATIONALES\n"
@@ -398,7 +399,7 @@ std::string notice_letter(std::string_view decisions = notice_decisions) {
 TEST_F(SplitNotice, ReadsNumberedDeterminations) {
     const auto out = split(notice_letter());
     ASSERT_EQ(out.items.size(), 2u);
-    EXPECT_EQ(out.items[0].request, "a lumbar MRI");
+    EXPECT_EQ(out.items[0].request, "lumbar MRI");  // without its article
     EXPECT_EQ(out.items[0].decision, decision::upheld);
     EXPECT_EQ(out.items[1].request, "12 sessions of physical therapy for the lumbar spine");
     EXPECT_EQ(out.items[1].decision, decision::overturned);
@@ -427,6 +428,36 @@ TEST_F(SplitNotice, ReadsClaimsAdministratorCitationAfterTheWholeLabel) {
               "ACOEM Practice Guidelines, 2nd Edition (2004), Chapter 12, pages 303-304.");
 }
 
+// Notices that cite both sides in one "Relied Upon by the Expert Reviewer" block, in either order.
+TEST_F(SplitNotice, SplitsTheRelianceBlockIntoEachSidesSentences) {
+    const std::string letter =
+        "1) MAXIMUS Federal Services, Inc. has determined the request for an x-ray is not "
+        "medically necessary and appropriate.\n"
+        "2) MAXIMUS Federal Services, Inc. has determined the request for a cane is not "
+        "medically necessary and appropriate.\n"
+        "1) Regarding the request for an x-ray:\n"
+        "Medical Treatment Guideline(s) Relied Upon by the Expert Reviewer:\n"
+        "The Claims Administrator based its decision on the ACOEM Practice Guidelines, Chapter "
+        "12, page 303, which is part of the MTUS. The Expert Reviewer based his/her decision on "
+        "the Official Disability Guidelines (ODG), Low Back Chapter.\n"
+        "Rationale Used by the Expert Reviewer:\nNo red flags. Not medically necessary.\n"
+        "2) Regarding the request for a cane:\n"
+        "Medical Treatment Guideline(s) Relied Upon by the Expert Reviewer:\n"
+        "The Expert Reviewer relied on the ODG, Knee Chapter, Walking aids. The Claims "
+        "Administrator did not cite any evidence-based guidelines.\n"
+        "Rationale Used by the Expert Reviewer:\nNo gait disorder. Not medically necessary.\n";
+    const auto out = split(letter);
+    ASSERT_EQ(out.items.size(), 2u);
+    EXPECT_EQ(out.items[0].request, "x-ray");
+    EXPECT_THAT(out.items[0].claims_administrator_citation, HasSubstr("ACOEM Practice Guidelines"));
+    EXPECT_THAT(out.items[0].claims_administrator_citation, Not(HasSubstr("Expert Reviewer")));
+    EXPECT_THAT(out.items[0].reviewer_citation, HasSubstr("Official Disability Guidelines"));
+    EXPECT_EQ(out.items[0].rationale, "No red flags. Not medically necessary.");
+    EXPECT_THAT(out.items[1].reviewer_citation, HasSubstr("Knee Chapter"));
+    EXPECT_THAT(out.items[1].claims_administrator_citation, HasSubstr("did not cite"));
+    EXPECT_THAT(out.items[1].reviewer_citation, Not(HasSubstr("did not cite")));
+}
+
 // Regression (fixed): notices repeat the numbered determinations after "A decision has been made
 // for each of the treatment and/or services that were in dispute:"; each is read as a new item.
 TEST_F(SplitNotice, ReadsDeterminationsListedTwiceOnce) {
@@ -448,7 +479,7 @@ TEST_F(SplitNotice, ReadsNotGluedToMedically) {
         "2) MAXIMUS Federal Services, Inc. has determined the request for 12 sessions of physical\n"
         "therapy for the lumbar spine is medically necessary and appropriate.\n"));
     ASSERT_EQ(out.items.size(), 2u);
-    EXPECT_EQ(out.items[0].request, "a lumbar MRI");
+    EXPECT_EQ(out.items[0].request, "lumbar MRI");  // without its article
     EXPECT_EQ(out.items[0].decision, decision::upheld);
 }
 

@@ -32,6 +32,10 @@ class document_classifier {
 
     [[nodiscard]] classified_document classify(std::string_view bytes, output::source_info source);
 
+    // A document that failed before it could be classified (for example a file that could
+    // not be read): its error record, counted by the probe like any other failure.
+    [[nodiscard]] classified_document reject(error failure, output::source_info source);
+
   private:
     [[nodiscard]] classified_document classify_guarded(std::string_view bytes,
                                                        output::source_info source);
