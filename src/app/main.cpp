@@ -4,6 +4,7 @@
 
 #include "classify_command.h"
 #include "imr/version.h"
+#include "report_command.h"
 #include "run_command.h"
 #include "run_settings.h"
 
@@ -35,6 +36,21 @@ int main(int argc, char** argv) {
         "Consume raw documents from Kafka, classify them, produce outcomes and dead letters");
     run_settings.add_options(*run_cmd);
 
+    imr::app::report_options report;
+    auto* report_cmd = app.add_subcommand(
+        "report", "The IMR outcome tables (HTML, CSV, JSON) from outcome records or the topic");
+    report_cmd->add_option("inputs", report.inputs, "Outcome JSONL files, or - for stdin");
+    report_cmd->add_option("--out", report.out_dir, "Directory to write the report to")->required();
+    report_cmd->add_option("--brokers", report.brokers,
+                           "Read the outcomes topic from these bootstrap servers instead");
+    report_cmd->add_option("--topic", report.topic, "Outcomes topic")->capture_default_str();
+    report_cmd->add_option("-X,--property", report.kafka_properties,
+                           "librdkafka property key=value (security settings, ...)");
+    report_cmd
+        ->add_option("--timeout", report.timeout,
+                     "Longest time to read the topic to its end, in seconds")
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -43,6 +59,7 @@ int main(int argc, char** argv) {
     try {
         if (*classify_cmd) return imr::app::run_classify(classify);
         if (*run_cmd) return imr::app::run_service(run_settings);
+        if (*report_cmd) return imr::app::run_report(report);
     } catch (const std::exception& e) {
         std::cerr << "imr-stream: " << e.what() << '\n';
         return 2;
