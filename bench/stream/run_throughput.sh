@@ -56,54 +56,26 @@ while (($#)); do
     esac
 done
 [[ $count =~ ^[1-9][0-9]*$ ]] || { echo "run_throughput: bad -n '$count'" >&2; exit 2; }
-if [[ -z $binary ]]; then
-    for candidate in "$repo_root/build/release/src/imr-stream" "$repo_root/build/ci/src/imr-stream"; do
-        [[ -x $candidate ]] && { binary=$candidate; break; }
-    done
-fi
+source "$script_dir/lib.sh"
+binary=$(find_binary "$binary")
 [[ -n $binary && -x $binary ]] || { echo "run_throughput: no imr-stream binary (build it or pass --binary)" >&2; exit 2; }
 for tool in kcat python3 curl; do
     command -v "$tool" >/dev/null || { echo "run_throughput: '$tool' not found" >&2; exit 2; }
 done
 
 work=$(mktemp -d /tmp/imr-bench.XXXXXX)
-service_pid=""
-started_broker=0
-cleanup() {
-    local code=$?
-    if [[ -n $service_pid ]] && kill -0 "$service_pid" 2>/dev/null; then
-        kill -KILL "$service_pid" 2>/dev/null || true
-        wait "$service_pid" 2>/dev/null || true
-    fi
-    if ((started_broker && !keep)); then
-        "$kafka_local" reset >/dev/null 2>&1 || true
-    fi
-    rm -rf "$work"
-    exit "$code"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s.%N; }
 say() { echo "run_throughput: $*" >&2; }
 
 # 1. broker ------------------------------------------------------------------------------------
-if "$kafka_local" status >/dev/null 2>&1; then
-    say "using the broker already running on $brokers ($IMR_KAFKA_STATE_DIR); its topics are left in place"
-else
-    "$kafka_local" start >&2
-    started_broker=1
-fi
+ensure_broker
 
 # 2. topics ------------------------------------------------------------------------------------
 stamp="bench.$(date +%Y%m%d%H%M%S).$$"
 in_topic="$stamp.in" out_topic="$stamp.out" dlq_topic="$stamp.dlq" copy_topic="$stamp.copy"
-pids=()
-for spec in "$in_topic:6" "$out_topic:6" "$dlq_topic:1" "$copy_topic:6"; do
-    "$kafka_local" create-topic "${spec%:*}" "${spec##*:}" >/dev/null &
-    pids+=($!)
-done
-for pid in "${pids[@]}"; do wait "$pid"; done
+create_topics "$in_topic:6" "$out_topic:6" "$dlq_topic:1" "$copy_topic:6"
 
 # 3. letters -------------------------------------------------------------------------------------
 # Record separator: one byte (\x1e) for texts (kcat splits fast on it); for PDFs, which may contain
@@ -141,17 +113,11 @@ kcat -P -b "$brokers" -t "$in_topic" -D "$delim_hex" -K '\x1f' -X message.max.by
 t1=$(now)
 publish_s=$(python3 -c "print(f'{$t1 - $t0:.1f}')")
 
-# Sum of the end offsets of a topic's partitions (every topic here starts at offset 0).
-end_offsets() {
-    local topic=$1 parts=$2 args=() p
-    for ((p = 0; p < parts; p++)); do args+=(-t "$topic:$p:-1"); done
-    kcat -Q -b "$brokers" "${args[@]}" 2>/dev/null | awk '/offset/ {s += $NF} END {print s + 0}'
-}
 have=$(end_offsets "$in_topic" 6)
 [[ $have == "$count" ]] || { say "the input topic holds $have records, expected $count"; exit 1; }
 
 # 4. imr-stream run -------------------------------------------------------------------------
-metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+metrics_port=$(free_port)
 run_cmd=("$binary" run --brokers "$brokers" --group "$stamp.g" --input-topic "$in_topic"
     --outcomes-topic "$out_topic" --dlq-topic "$dlq_topic" --workers "$workers"
     --metrics-address "127.0.0.1:$metrics_port" --log-level warn ${run_args[@]+"${run_args[@]}"})

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# End-to-end latency of `imr-stream run` at a steady offered rate (not a backlog).
+#
+#   bench/stream/latency.sh [--rate R] [--seconds S] [--pdf] [--workers N] [--binary PATH]
+#                           [--producer PATH] [--svg FILE] [--keep] [-- RUN_ARGS...]
+#
+#   --rate R       letters offered per second (default 500)
+#   --seconds S    how long (default 30)
+#   --pdf          cycle the corpus PDFs with the texts (default: texts only)
+#   --svg FILE     also draw the latency distribution as an SVG histogram
+#
+# What it does: an isolated broker (scripts/kafka-local, IMR_KAFKA_PORT default 39092), fresh
+# topics (the outcomes topic with message.timestamp.type=LogAppendTime, so an outcome's timestamp
+# is when the broker appended it: its acknowledgement), `imr-stream run` until /readyz answers,
+# then bench's paced_producer offers R letters/s for S seconds. Latency of a letter = the outcome's
+# append time - the input record's timestamp (the outcome's source.timestamp_ms). Prints p50, p90,
+# p99, p99.9 and max.
+set -euo pipefail
+
+script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+repo_root=$(cd -- "$script_dir/../.." && pwd -P)
+corpus=${IMR_CORPUS_DIR:-$repo_root/../shared/corpus}
+kafka_local="$repo_root/scripts/kafka-local"
+export IMR_KAFKA_PORT=${IMR_KAFKA_PORT:-39092}
+export IMR_KAFKA_STATE_DIR=${IMR_KAFKA_STATE_DIR:-/tmp/imr-bench-kafka}
+brokers="127.0.0.1:$IMR_KAFKA_PORT"
+
+rate=500 seconds=30 with_pdf=0 workers=0 keep=0 binary="" producer="" svg="" run_args=()
+while (($#)); do
+    case $1 in
+        --rate) rate=${2:?}; shift 2 ;;
+        --seconds) seconds=${2:?}; shift 2 ;;
+        --pdf) with_pdf=1; shift ;;
+        --workers) workers=${2:?}; shift 2 ;;
+        --binary) binary=${2:?}; shift 2 ;;
+        --producer) producer=${2:?}; shift 2 ;;
+        --svg) svg=${2:?}; shift 2 ;;
+        --keep) keep=1; shift ;;
+        --) shift; run_args=("$@"); break ;;
+        -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
+        *) echo "latency: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+say() { echo "latency: $*" >&2; }
+source "$script_dir/lib.sh"
+binary=$(find_binary "$binary")
+[[ -n $binary && -x $binary ]] || { say "no imr-stream binary (build it or pass --binary)"; exit 2; }
+[[ -n $producer ]] || producer="$(dirname "$(dirname "$binary")")/bench/paced_producer"
+[[ -x $producer ]] || { say "no paced_producer at $producer (build the bench targets)"; exit 2; }
+
+work=$(mktemp -d /tmp/imr-latency.XXXXXX)
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+ensure_broker
+stamp="latency.$(date +%Y%m%d%H%M%S).$$"
+in_topic="$stamp.in" out_topic="$stamp.out" dlq_topic="$stamp.dlq"
+create_topics "$in_topic:6" "$dlq_topic:1"
+IMR_KAFKA_TOPIC_CONFIGS="message.timestamp.type=LogAppendTime" create_topics "$out_topic:6"
+
+letters=("$corpus"/seeds/*.txt)
+((with_pdf)) && letters+=("$corpus"/dwc-2016-2017/*.pdf)
+
+metrics_port=$(free_port)
+run_cmd=("$binary" run --brokers "$brokers" --group "$stamp.g" --input-topic "$in_topic"
+    --outcomes-topic "$out_topic" --dlq-topic "$dlq_topic" --workers "$workers"
+    --metrics-address "127.0.0.1:$metrics_port" --log-level warn ${run_args[@]+"${run_args[@]}"})
+"${run_cmd[@]}" 2>"$work/run.log" &
+service_pid=$!
+for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$metrics_port/readyz" >/dev/null 2>&1 && break
+    kill -0 "$service_pid" 2>/dev/null || { say "imr-stream exited:"; tail -5 "$work/run.log" >&2; exit 1; }
+    sleep 0.1
+done
+say "offering $rate letters/s for $seconds s"
+"$producer" "$brokers" "$in_topic" "$rate" "$seconds" "${letters[@]}" >&2
+count=$(end_offsets "$in_topic" 6)
+deadline=$((SECONDS + 300))
+while (($(end_offsets "$out_topic" 6) + $(end_offsets "$dlq_topic" 1) < count)); do
+    ((SECONDS < deadline)) || { say "timed out waiting for the outputs"; exit 1; }
+    sleep 0.3
+done
+hwm_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$service_pid/status")
+kill -TERM "$service_pid"
+wait "$service_pid" || true
+service_pid=""
+
+kcat -C -b "$brokers" -t "$out_topic" -o beginning -e -q -f '%T\t%s\n' >"$work/outcomes.tsv"
+python3 - "$work/outcomes.tsv" "$rate" "$seconds" "$hwm_kb" "$svg" "$with_pdf" <<'EOF'
+import json, math, sys
+path, rate, seconds, hwm_kb, svg, with_pdf = sys.argv[1:]
+lat = []
+for line in open(path, encoding="utf-8"):
+    appended, _, value = line.rstrip("\n").partition("\t")
+    record = json.loads(value)
+    lat.append(int(appended) - record["source"]["timestamp_ms"])
+lat.sort()
+def pct(p):
+    return lat[max(math.ceil(p / 100 * len(lat)), 1) - 1]
+kind = "texts and PDFs" if with_pdf == "1" else "texts"
+print(f"\n{len(lat)} outcomes at {rate} letters/s offered for {seconds} s ({kind}); peak RSS {int(hwm_kb) / 1024:.0f} MiB")
+print("| offered letters/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |")
+print("|---|---|---|---|---|---|")
+print(f"| {rate} | {pct(50)} | {pct(90)} | {pct(99)} | {pct(99.9)} | {lat[-1]} |")
+if svg:
+    edges = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10 ** 9]
+    counts = [sum(1 for v in lat if lo <= v < hi) for lo, hi in zip(edges, edges[1:])]
+    labels = [f"<{hi} ms" if hi < 10 ** 9 else f">={lo} ms" for lo, hi in zip(edges, edges[1:])]
+    top, width, row = max(counts) or 1, 420, 20
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 {len(counts) * row + 40}" font-family="sans-serif" font-size="12">',
+             f'<text x="10" y="16" font-weight="bold">imr-stream end-to-end latency at {rate} letters/s ({kind}): '
+             f'p50 {pct(50)} ms, p99 {pct(99)} ms, p99.9 {pct(99.9)} ms</text>']
+    for i, (label, c) in enumerate(zip(labels, counts)):
+        y = 30 + i * row
+        parts.append(f'<text x="90" y="{y + 13}" text-anchor="end">{label}</text>')
+        parts.append(f'<rect x="100" y="{y}" width="{c / top * width:.1f}" height="{row - 4}" fill="#4c78a8"/>')
+        parts.append(f'<text x="{106 + c / top * width:.1f}" y="{y + 13}">{c}</text>')
+    parts.append("</svg>")
+    open(svg, "w").write("\n".join(parts) + "\n")
+    print(f"histogram: {svg}")
+EOF
+echo "imr-stream: ${run_cmd[*]}"
