@@ -10,6 +10,9 @@
 #   --workers N    imr-stream --workers (default 0: one per core)
 #   --binary PATH  the imr-stream to measure (default build/release/src/imr-stream, else build/ci)
 #   --keep         leave a broker this script started running, with its data
+#   --pin          pin imr-stream to core 0 and the broker to core 1 (taskset), and measure the
+#                  engine alone on core 0 on the same letters (classify_bench SeedTexts): prints
+#                  the pipeline efficiency, stream letters/s over engine letters/s (use --workers 1)
 #   -- RUN_ARGS    further arguments for `imr-stream run` (e.g. -- --max-in-flight 4096)
 #
 # What it does:
@@ -41,6 +44,7 @@ count=100000
 with_pdf=0
 workers=0
 keep=0
+pin=0
 binary=""
 run_args=()
 while (($#)); do
@@ -50,6 +54,7 @@ while (($#)); do
         --workers) workers=${2:?}; shift 2 ;;
         --binary) binary=${2:?}; shift 2 ;;
         --keep) keep=1; shift ;;
+        --pin) pin=1; shift ;;
         --) shift; run_args=("$@"); break ;;
         -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
         *) echo "run_throughput: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -71,6 +76,11 @@ say() { echo "run_throughput: $*" >&2; }
 
 # 1. broker ------------------------------------------------------------------------------------
 ensure_broker
+pin_service=()
+if ((pin)); then
+    taskset -a -p -c 1 "$(cat "$IMR_KAFKA_STATE_DIR/kafka.pid")" >/dev/null
+    pin_service=(taskset -c 0)
+fi
 
 # 2. topics ------------------------------------------------------------------------------------
 stamp="bench.$(date +%Y%m%d%H%M%S).$$"
@@ -122,7 +132,7 @@ run_cmd=("$binary" run --brokers "$brokers" --group "$stamp.g" --input-topic "$i
     --outcomes-topic "$out_topic" --dlq-topic "$dlq_topic" --workers "$workers"
     --metrics-address "127.0.0.1:$metrics_port" --log-level warn ${run_args[@]+"${run_args[@]}"})
 say "running imr-stream until $count outputs exist"
-"${run_cmd[@]}" 2>"$work/run.log" &
+${pin_service[@]+"${pin_service[@]}"} "${run_cmd[@]}" 2>"$work/run.log" &
 service_pid=$!
 run_t0=$(now)
 deadline=$((SECONDS + 1800))
@@ -161,13 +171,23 @@ kcat -C -b "$brokers" -t "$in_topic" -o beginning -e -q -D "$delim_hex" -K '\x1f
 c1=$(now)
 copied=$(end_offsets "$copy_topic" 6)
 
+# 5b. the engine alone on the service's core, on the same letters ----------------------------------
+engine_rate=0
+if ((pin)); then
+    bench_binary="$(dirname "$(dirname "$binary")")/bench/classify_bench"
+    [[ -x $bench_binary ]] || { say "no classify_bench beside $binary"; exit 2; }
+    engine_rate=$(taskset -c 0 "$bench_binary" --benchmark_filter=BM_ClassifySeedTexts \
+        --benchmark_min_time=3 --benchmark_format=json 2>/dev/null \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["benchmarks"][0]["items_per_second"])')
+fi
+
 # 6. report -------------------------------------------------------------------------------------
 python3 - "$count" "$letters_bytes" "$publish_s" "$first_ms" "$last_ms" "$run_t0" "$run_t1" \
     "$rss_peak_kb" "$utime" "$stime" "$clk" "$c0" "$c1" "$copied" "$dead" "$run_exit" "$outcome_bytes" \
-    "$with_pdf" "$(nproc)" <<'EOF'
+    "$with_pdf" "$(nproc)" "$engine_rate" <<'EOF'
 import sys
 (count, in_bytes, publish_s, first_ms, last_ms, t0, t1, rss_kb, ut, st, clk, c0, c1, copied, dead, run_exit,
- out_bytes, with_pdf, cores) = sys.argv[1:]
+ out_bytes, with_pdf, cores, engine_rate) = sys.argv[1:]
 count, in_bytes = int(count), int(in_bytes)
 span = (int(last_ms) - int(first_ms)) / 1000
 wall = float(t1) - float(t0)
@@ -185,7 +205,11 @@ print(f"| {'imr-stream run, start to last output (wall)':<44} | {wall:8.1f} | {c
       f"{'':>9} | {'':>6} |")
 print(f"| {'kcat consume -> kcat produce (I/O ceiling)':<44} | {copy_s:8.1f} | {int(copied) / copy_s:9.0f} | "
       f"{mib / copy_s:8.1f} | {'':>9} | {'':>6} |")
-print(f"\noutcome JSON: {int(out_bytes or 0) / 1048576:.0f} MiB; CPU per letter {cpu / count * 1e3:.2f} ms")
+print(f"\noutcome JSON: {int(out_bytes or 0) / 1048576:.0f} MiB; CPU per letter {cpu / count * 1e3:.2f} ms; "
+      f"service CPU busy {cpu / wall:.0%} of the wall time")
+if float(engine_rate) > 0:
+    print(f"engine alone on the same core and letters: {float(engine_rate):.0f} letters/s; "
+          f"pipeline efficiency {count / span / float(engine_rate):.2f}")
 EOF
 echo
 echo "imr-stream: ${run_cmd[*]}"
