@@ -10,6 +10,8 @@
 #   --workers N    imr-stream --workers (default 0: one per core)
 #   --binary PATH  the imr-stream to measure (default build/release/src/imr-stream, else build/ci)
 #   --keep         leave a broker this script started running, with its data
+#   --fresh-ids    wrap every letter in a JSON envelope with its own id (bench-<i>; PDFs as
+#                  pdf_base64), so a large replay (e.g. -n 1000000) is that many distinct documents
 #   --pin          pin imr-stream to core 0 and the broker to core 1 (taskset), and measure the
 #                  engine alone on core 0 on the same letters (classify_bench SeedTexts): prints
 #                  the pipeline efficiency, stream letters/s over engine letters/s (use --workers 1)
@@ -45,6 +47,7 @@ with_pdf=0
 workers=0
 keep=0
 pin=0
+fresh_ids=0
 binary=""
 run_args=()
 while (($#)); do
@@ -55,6 +58,7 @@ while (($#)); do
         --binary) binary=${2:?}; shift 2 ;;
         --keep) keep=1; shift ;;
         --pin) pin=1; shift ;;
+        --fresh-ids) fresh_ids=1; shift ;;
         --) shift; run_args=("$@"); break ;;
         -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
         *) echo "run_throughput: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -91,9 +95,10 @@ create_topics "$in_topic:6" "$out_topic:6" "$dlq_topic:1" "$copy_topic:6"
 # Record separator: one byte (\x1e) for texts (kcat splits fast on it); for PDFs, which may contain
 # any byte, a 16-byte separator that no corpus file contains (kcat's multi-byte split is slower).
 letters="$work/letters.bin"
-delim_hex=$(python3 - "$corpus" "$count" "$with_pdf" "$letters" <<'EOF'
-import pathlib, secrets, sys
+delim_hex=$(python3 - "$corpus" "$count" "$with_pdf" "$letters" "$fresh_ids" <<'EOF'
+import base64, json, pathlib, secrets, sys
 corpus, count, with_pdf, out = pathlib.Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4]
+fresh_ids = sys.argv[5] == "1"
 files = sorted((corpus / "seeds").glob("*.txt"))
 if with_pdf:
     files += sorted((corpus / "dwc-2016-2017").glob("*.pdf"))
@@ -111,7 +116,12 @@ with open(out, "wb") as f:
         if i:
             f.write(delim)
         f.write(b"k%d\x1f" % i)
-        f.write(data[i % len(data)])
+        letter = data[i % len(data)]
+        if fresh_ids:
+            body = ({"pdf_base64": base64.b64encode(letter).decode()} if letter.startswith(b"%PDF")
+                    else {"text": letter.decode("utf-8")})
+            letter = json.dumps({"id": f"bench-{i}", **body}).encode()
+        f.write(letter)
 print("".join(f"\\x{b:02x}" for b in delim))
 EOF
 )
