@@ -182,7 +182,7 @@ struct session_grammar {
         compile_pattern(R"(^\s*(?:a|per|/|each|every)\s*(?:weeks?|wk|months?|days?)\b)");
     // "2 times a week for 4 weeks", "2x/week x 4 weeks", "5 days per week for 6 weeks".
     std::unique_ptr<RE2> per_week = compile_pattern(
-        "(" + frequency +
+        R"((?:^|[\s(,:;])()" + frequency +
         R"()\s*(?:x|times?|days?|visits?|sessions?|treatments?)?\s*(?:(?:a|per|each|every|/|in\s+a)\s*)?)"
         R"((weeks?|wks?|weekly|months?|monthly|mos?)\b[\s,]*(?:for|x|times|over|during|by|lasting|thereafter)?\s*)"
         R"((?:(?:the\s+)?(?:next|following)\s+|a\s+(?:period|total)\s+of\s+|an?\s+additional\s+)?()" +
@@ -192,7 +192,7 @@ struct session_grammar {
         count + R"()\s*(weeks?|wks?|days?|months?)\b)");
     // "2x4", "2 x 4", "2 times 8".
     std::unique_ptr<RE2> product =
-        compile_pattern("(" + count + R"()\s*(?:x|times)\s*()" + count + ")");
+        compile_pattern(R"((?:^|[\s(,:;])()" + count + R"()\s*(?:x|times)\s*()" + count + ")");
     // "x12", "times 12", "#8".
     std::unique_ptr<RE2> single =
         compile_pattern(R"((?:^|[\s,(:;])(?:x|times|#)\s*()" + count + ")");

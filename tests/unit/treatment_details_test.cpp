@@ -92,7 +92,8 @@ INSTANTIATE_TEST_SUITE_P(
         counted{"Twelve acupuncture visits (15 mins), 2 times weekly for 6 weeks", 12},
         counted{"Chiropractic sessions for the neck, #6", 6},
         counted{"Physical therapy (DOS 12/29/16)", std::nullopt},
-        counted{"Right L4-5 transforaminal epidural injection", std::nullopt}));
+        counted{"Right L4-5 transforaminal epidural injection", std::nullopt},
+        counted{"Cervical ESI C6-7 x 2", 2}));
 
 struct sided {
     const char* text;
