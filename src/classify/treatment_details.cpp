@@ -25,10 +25,10 @@ constexpr std::string_view number_pattern =
     R"(|seventeen|thirteen|fourteen|fifteen|sixteen|eighteen|nineteen|eleven|twelve|zero|one|two)"
     R"(|three|four|five|six|seven|eight|nine|ten))";
 
-// A count as requests write it: "12", "twelve (12)", "6-12", "two to three", "1 or 2".
+// A count as requests write it: "12", "twelve (12)", "12 (twelve)", "6-12", "two to three".
 std::string count_pattern() {
     const std::string number = "\\b" + std::string(number_pattern) + "\\b";
-    const std::string one = number + R"((?:\s*\(\s*\d+\s*\))?)";
+    const std::string one = number + R"((?:\s*\(\s*)" + number + R"(\s*\))?)";
     return "(?:" + one + R"((?:\s*(?:-|to|or)\s*)" + one + ")?)";
 }
 

@@ -76,6 +76,10 @@ INSTANTIATE_TEST_SUITE_P(
         counted{"Physical therapy 8 sessions", 8}, counted{"Chiropractic 2x4", 8},
         counted{"Chiropractic 2 x 4 for the low back", 8}, counted{"Acupuncture 12 visits", 12},
         counted{"Psychotherapy twelve (12) visits", 12},
+        counted{"Physical therapy 12 (twelve) sessions", 12},
+        counted{"Home health 8 hours/day, 7 days/week for 4 weeks", 28},
+        counted{"Psychiatric follow-up 1x/month for 6 months", 6},
+        counted{"Follow-up visit in 4-6 weeks", std::nullopt},
         counted{"Physical therapy 2 times a week for 4 weeks", 8},
         counted{"Physical therapy 3 times a week for 4 weeks", 12},
         counted{"Aquatic therapy 2-3 times per week for 6 weeks", 18},
@@ -131,6 +135,7 @@ TEST(TreatmentReader, ResolvesBrandsToSortedGenerics) {
     EXPECT_EQ(reader.ingredients("Tramadol hydrochloride 50mg"), (strings{"tramadol"}));
     EXPECT_EQ(reader.ingredients("Diclofenac sodium 1.5% solution"), (strings{"diclofenac"}));
     EXPECT_EQ(reader.ingredients("Zofran ODT 8mg"), (strings{"ondansetron"}));
+    EXPECT_EQ(reader.ingredients("APAP/codeine #3"), (strings{"acetaminophen", "codeine"}));
 }
 
 TEST(TreatmentReader, CompoundListsItsIngredientsWithoutTheBase) {
@@ -151,6 +156,9 @@ TEST(TreatmentReader, DrugOnlyForPharmaceuticals) {
     EXPECT_EQ(drug.drug->ingredients, (strings{"acetaminophen", "codeine"}));
     EXPECT_EQ(drug.drug->quantity, 60);  // "#3" belongs to the brand name
     EXPECT_EQ(drug.drug->refills, 1);
+    const auto codeine = reader.read("Tylenol with Codeine #3, #90", "pharmaceuticals");
+    ASSERT_TRUE(codeine.drug.has_value());
+    EXPECT_EQ(codeine.drug->quantity, 90);
     EXPECT_FALSE(drug.sessions.has_value());
 
     const auto injection = reader.read("Trigger point injection with lidocaine x3", "injections");
@@ -176,6 +184,8 @@ TEST(TreatmentReader, RegionsInOrderOfFirstMention) {
         (strings{"upper_extremity"}));
     EXPECT_EQ(reader.read("NCV of the RLE", "diagnostic_testing").body_regions,
               (strings{"lower_extremity"}));
+    EXPECT_EQ(reader.read("X-rays of the C-spine and L-spine", "diagnostic_testing").body_regions,
+              (strings{"cervical_spine", "lumbar_spine"}));
     EXPECT_EQ(reader.read("Chiropractic for the back", "rehabilitation").body_regions, strings{});
     EXPECT_EQ(reader.read("Psych evaluation for depression", "psych_services").body_regions,
               strings{});
