@@ -376,11 +376,7 @@ treatment_reader::treatment_reader(const vocabulary& words)
     std::vector<std::string> names;
     names.reserve(names_.size());
     for (const auto& [name, ingredients] : names_) names.push_back(name);
-    // Longest first, so "terocin patch" wins over "terocin" at the same position.
-    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
-        return a.size() != b.size() ? a.size() > b.size() : a < b;
-    });
-    name_pattern_ = compile_pattern(word_alternation(names));
+    name_pattern_ = longest_first_pattern(std::move(names));
 }
 
 std::vector<std::string> treatment_reader::ingredients(std::string_view drug_text) const {
