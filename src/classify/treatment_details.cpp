@@ -66,16 +66,19 @@ std::optional<int> count_value(std::string_view count) {
 
 // The text the count grammar reads: dates ("DOS: 12/29/16", "per 12/07/2016 order"),
 // whose digits count nothing, blanked; a multiplication sign set apart from its numbers
-// ("2x4", "x12", "2x/week"), so that every number starts at a word boundary.
+// ("2x4", "x12", "2x/week") and a unit from its number ("6wks"), so that every number
+// starts and ends at a word boundary.
 std::string counted_text(std::string_view text) {
     static const auto date =
         compile_pattern(R"(\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b)");
     static const auto times_after = compile_pattern(R"((\d)x([^a-z]|$))");
     static const auto times_before = compile_pattern(R"(\bx(\d))");
+    static const auto unit_after = compile_pattern(R"((\d)([a-z]))");  // "6wks", "60tabs"
     std::string out(text);
     RE2::GlobalReplace(&out, *date, " ");
     RE2::GlobalReplace(&out, *times_after, "\\1 x \\2");
     RE2::GlobalReplace(&out, *times_before, "x \\1");
+    RE2::GlobalReplace(&out, *unit_after, "\\1 \\2");
     return out;
 }
 
@@ -347,7 +350,7 @@ std::optional<int> read_sessions(std::string_view service_text) {
 std::optional<std::string> read_laterality(std::string_view text) {
     static const auto side = compile_pattern(
         R"(\b(left|lt|right|rt|bilateral(?:ly)?|bilat|b/l|[rlb](?:ue|le)s?|both\s+(?:sides|knees|shoulders|hands|wrists|feet|ankles|hips|elbows|legs|arms|thumbs|upper|lower|extremities))\b)"
-        R"(|\b([rl])\.?\s+(?:shoulder|knee|hip|ankle|foot|wrist|hand|elbow|arm|leg|thumb|finger|upper|lower)\b)");
+        R"(|\b([rl])\)?\.?\s+(?:shoulder|knee|hip|ankle|foot|wrist|hand|elbow|arm|leg|thumb|finger|upper|lower)\b)");
     bool left = false;
     bool right = false;
     bool both = false;

@@ -51,7 +51,7 @@ INSTANTIATE_TEST_SUITE_P(
         counted{"Celebrex 200mg x 30", 30}, counted{"Celebrex 200mg x3 refills", std::nullopt},
         counted{"One month supply of Norco", std::nullopt},
         counted{"Retrospective Famotidine 20mg #60, per 12/07/2016 order", 60},
-        counted{"Prilosec 20mg", std::nullopt}));
+        counted{"Prilosec 20mg", std::nullopt}, counted{"Naproxen 550mg 60tabs", 60}));
 
 class ReadsRefills : public ::testing::TestWithParam<counted> {};
 TEST_P(ReadsRefills, AsWritten) {
@@ -76,7 +76,7 @@ INSTANTIATE_TEST_SUITE_P(
         counted{"Physical therapy 8 sessions", 8}, counted{"Chiropractic 2x4", 8},
         counted{"Chiropractic 2 x 4 for the low back", 8}, counted{"Acupuncture 12 visits", 12},
         counted{"Psychotherapy twelve (12) visits", 12},
-        counted{"Physical therapy 12 (twelve) sessions", 12},
+        counted{"Physical therapy 12 (twelve) sessions", 12}, counted{"PT 2x/wk x 6wks", 12},
         counted{"Home health 8 hours/day, 7 days/week for 4 weeks", 28},
         counted{"Psychiatric follow-up 1x/month for 6 months", 6},
         counted{"Follow-up visit in 4-6 weeks", std::nullopt},
@@ -119,6 +119,7 @@ INSTANTIATE_TEST_SUITE_P(
                       sided{"PT left hand, right lower leg", "bilateral"},
                       sided{"EMG of the RUE", "right"}, sided{"NCV LLE", "left"},
                       sided{"Lt shoulder arthroscopy", "left"},
+                      sided{"Cortisone injection (R) knee", "right"},
                       sided{"MRI of the lumbar spine", std::nullopt},
                       sided{"MRI of both the cervical and lumbar spine", std::nullopt}));
 
