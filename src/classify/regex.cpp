@@ -1,5 +1,6 @@
 #include "imr/classify/regex.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace imr::classify {
@@ -30,6 +31,13 @@ std::string word_alternation(const std::vector<std::string>& words) {
     }
     pattern += R"()\b)";
     return pattern;
+}
+
+std::unique_ptr<RE2> longest_first_pattern(std::vector<std::string> names) {
+    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+        return a.size() != b.size() ? a.size() > b.size() : a < b;
+    });
+    return compile_pattern(word_alternation(names));
 }
 
 }  // namespace imr::classify

@@ -64,11 +64,7 @@ treatment_classifier::treatment_classifier(const vocabulary& words)
     std::vector<std::string> names;
     names.reserve(names_.size());
     for (const auto& [name, info] : names_) names.push_back(name);
-    // Longest first, so "voltaren gel" wins over "voltaren" at the same position.
-    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
-        return a.size() != b.size() ? a.size() > b.size() : a < b;
-    });
-    name_pattern_ = compile_pattern(word_alternation(names));
+    name_pattern_ = longest_first_pattern(std::move(names));
 }
 
 const std::pair<std::string, std::string>* treatment_classifier::first_match(

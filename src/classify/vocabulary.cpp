@@ -13,6 +13,7 @@ std::string_view vocabulary_regions();
 std::string_view vocabulary_mechanisms();
 std::string_view vocabulary_reasons();
 std::string_view vocabulary_states();
+std::string_view vocabulary_ingredients();
 }  // namespace imr::embedded
 
 namespace imr::classify {
@@ -28,6 +29,18 @@ std::vector<std::string_view> split_tabs(std::string_view line) {
         start = tab + 1;
     }
     return fields;
+}
+
+std::vector<std::string> split_commas(std::string_view list) {
+    std::vector<std::string> items;
+    size_t start = 0;
+    while (start <= list.size()) {
+        const size_t comma = std::min(list.find(',', start), list.size());
+        if (comma == start) throw std::invalid_argument("empty ingredient");
+        items.emplace_back(list.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return items;
 }
 
 topical_kind parse_topical_kind(std::string_view value) {
@@ -49,6 +62,8 @@ void add_entry(const std::vector<std::string_view>& f, vocabulary& into) {
         into.drugs.push_back({std::move(value), std::move(key)});
     } else if (kind == "topical") {
         into.topicals.push_back({std::move(value), parse_topical_kind(key)});
+    } else if (kind == "ingredients") {
+        into.ingredients.push_back({std::move(key), split_commas(value)});
     } else if (kind == "region") {
         into.body_regions.push_back({std::move(key), std::move(value)});
     } else if (kind == "mechanism") {
@@ -97,6 +112,7 @@ vocabulary builtin_vocabulary() {
     parse_vocabulary(embedded::vocabulary_mechanisms(), "mechanisms.tsv", v);
     parse_vocabulary(embedded::vocabulary_reasons(), "reasons.tsv", v);
     parse_vocabulary(embedded::vocabulary_states(), "states.tsv", v);
+    parse_vocabulary(embedded::vocabulary_ingredients(), "ingredients.tsv", v);
     return v;
 }
 

@@ -6,6 +6,7 @@
 #include "imr/classify/pattern_index.h"
 #include "imr/classify/request_parts.h"
 #include "imr/classify/treatment_classifier.h"
+#include "imr/classify/treatment_details.h"
 #include "imr/parse/case_summary.h"
 #include "imr/parse/credentials.h"
 #include "imr/parse/header_fields.h"
@@ -20,12 +21,14 @@ struct engine::stages {
         : credentials(words.states),
           case_summary(words),
           treatments(words),
+          details(words),
           reasons(words.reasons) {}
 
     parse::credentials_reader credentials;
     parse::case_summary_reader case_summary;
     parse::item_splitter splitter;
     classify::treatment_classifier treatments;
+    classify::treatment_reader details;
     classify::pattern_index reasons;
 };
 
@@ -87,6 +90,10 @@ item engine::classify_item(parse::raw_item&& raw, bool& guessed) const {
     guessed = treatment.guessed;
 
     item value;
+    // The details describe the disputed part of the request, without its qualifiers.
+    const std::string disputed =
+        classify::split_request(classify::disputed_request(raw.request, parts.modified)).service;
+    value.treatment = stages_->details.read(disputed, treatment.category);
     value.request = std::move(raw.request);
     value.decision = raw.decision;
     value.category = std::string(treatment.category);

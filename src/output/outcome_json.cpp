@@ -41,6 +41,24 @@ void write_basis(json_writer& w, const guideline_basis& basis) {
     w.end_array();
 }
 
+void write_treatment(json_writer& w, const treatment_details& t) {
+    w.key("treatment").begin_object();
+    w.key("drug");
+    if (t.drug) {
+        w.begin_object();
+        w.key("ingredients").strings(t.drug->ingredients);
+        w.key("quantity").optional(t.drug->quantity);
+        w.key("refills").optional(t.drug->refills);
+        w.end_object();
+    } else {
+        w.null();
+    }
+    w.key("sessions").optional(t.sessions);
+    w.key("body_regions").strings(t.body_regions);
+    w.key("laterality").optional(t.laterality);
+    w.end_object();
+}
+
 void write_item(json_writer& w, const item& i) {
     w.begin_object();
     w.key("request").value(i.request);
@@ -70,6 +88,7 @@ void write_item(json_writer& w, const item& i) {
     write_basis(w, i.reviewer);
     w.end_object();
     w.key("reasons").strings(i.reasons);
+    write_treatment(w, i.treatment);
     w.end_object();
 }
 

@@ -85,6 +85,12 @@ def semantic_problems(record, reason_order):
         mod = item["modification"]
         if mod is not None and mod["original"] == "":
             problems.append(f"{where}/modification/original is empty")
+        drug = item["treatment"]["drug"]
+        if (drug is not None) != (item["category"] == "pharmaceuticals"):
+            problems.append(f"{where}/treatment/drug is {'set' if drug else 'null'} "
+                            f"for category {item['category']!r}")
+        if drug is not None and drug["ingredients"] != sorted(drug["ingredients"]):
+            problems.append(f"{where}/treatment/drug/ingredients {drug['ingredients']} are not sorted")
 
     warnings = record["warnings"]
     for code, missing in PRESENCE_WARNINGS.items():

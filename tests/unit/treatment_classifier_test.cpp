@@ -4,9 +4,12 @@
 
 #include <cctype>
 #include <ostream>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "imr/classify/vocabulary.h"
+#include "test_support.h"
 
 namespace {
 
@@ -320,6 +323,78 @@ TEST(TreatmentClassifier, TriesDrugLexiconBeforeFallbackRules) {
     const treatment_classifier classifier(words);
     EXPECT_EQ(classifier.classify("Norco 10 mg").subcategory, "opioids");
     EXPECT_EQ(classifier.classify("Unknownol 10 mg").subcategory, "other");
+}
+
+// Every subcategory of the DWC taxonomy, as in the corpus README.
+constexpr std::string_view taxonomy[] = {"pharmaceuticals/opioids",
+                                         "pharmaceuticals/muscle_relaxants",
+                                         "pharmaceuticals/topical_analgesics",
+                                         "pharmaceuticals/topical_compounds",
+                                         "pharmaceuticals/nsaids",
+                                         "pharmaceuticals/anti_epilepsy",
+                                         "pharmaceuticals/antidepressants",
+                                         "pharmaceuticals/benzodiazepines",
+                                         "pharmaceuticals/sedative_hypnotics",
+                                         "pharmaceuticals/proton_pump_inhibitors",
+                                         "pharmaceuticals/gi_agents",
+                                         "pharmaceuticals/antiemetics",
+                                         "pharmaceuticals/antimigraine",
+                                         "pharmaceuticals/barbiturates",
+                                         "pharmaceuticals/medical_foods",
+                                         "pharmaceuticals/impotence_agents",
+                                         "pharmaceuticals/other",
+                                         "rehabilitation/physical_occupational_therapy",
+                                         "rehabilitation/chiropractic",
+                                         "rehabilitation/acupuncture",
+                                         "rehabilitation/other_therapies",
+                                         "diagnostic_testing/imaging",
+                                         "diagnostic_testing/electrodiagnostics",
+                                         "diagnostic_testing/lab_pathology",
+                                         "diagnostic_testing/other_diagnostic",
+                                         "dmepos/dme",
+                                         "dmepos/electrical_stimulation",
+                                         "dmepos/prosthetics_orthotics",
+                                         "dmepos/supplies",
+                                         "injections/facet_injection",
+                                         "injections/injection",
+                                         "surgery/arthroscopic",
+                                         "surgery/spine",
+                                         "surgery/non_arthroscopic",
+                                         "surgery/surgical_consult",
+                                         "surgery/adjunct_surgical_services",
+                                         "evaluation_and_management/medical_specialties",
+                                         "evaluation_and_management/dental",
+                                         "psych_services/evaluation",
+                                         "psych_services/therapies",
+                                         "programs/programs",
+                                         "home_health/home_health",
+                                         "transportation/transportation",
+                                         "other/other"};
+
+// tests/data/unit/taxonomy_requests.tsv: requests written from the taxonomy, per subcategory
+// (abbreviations, spelled-out forms, staff titles, generic words), never from a letter.
+TEST(TaxonomyCoverage, ClassifiesEveryTaxonomyRequestWithoutGuessing) {
+    std::istringstream lines(imr::testing::read_fixture("taxonomy_requests.tsv"));
+    std::set<std::string, std::less<>> covered;
+    std::string line;
+    int requests = 0;
+    while (std::getline(lines, line)) {
+        if (line.empty() || line.front() == '#') continue;
+        const size_t tab = line.find('\t');
+        ASSERT_NE(tab, std::string::npos) << line;
+        const std::string expected = line.substr(0, tab);
+        const std::string request = line.substr(tab + 1);
+        const treatment_class got = builtin_classifier().classify(request);
+        EXPECT_EQ(std::string(got.category) + "/" + std::string(got.subcategory), expected)
+            << "request: " << request;
+        EXPECT_FALSE(got.guessed) << "request: " << request;
+        covered.insert(expected);
+        ++requests;
+    }
+    EXPECT_GE(requests, 90);
+    for (const std::string_view subcategory : taxonomy) {
+        EXPECT_TRUE(covered.contains(subcategory)) << "no request for " << subcategory;
+    }
 }
 
 TEST(TreatmentClassifier, RejectsRuleClassWithoutSubcategory) {

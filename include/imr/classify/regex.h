@@ -19,4 +19,8 @@ namespace imr::classify {
 // `\b(?:a|b|c)\b` over literal words, each escaped; multi-word names keep their spaces.
 [[nodiscard]] std::string word_alternation(const std::vector<std::string>& words);
 
+// The word alternation of names, compiled with the longest name first, so that "voltaren
+// gel" wins over "voltaren" where both start.
+[[nodiscard]] std::unique_ptr<RE2> longest_first_pattern(std::vector<std::string> names);
+
 }  // namespace imr::classify

@@ -27,6 +27,13 @@ struct topical_entry {
     topical_kind kind;
 };
 
+// A drug name ("norco", "terocin patch", "diclofenac sodium") and the generic active
+// ingredients it stands for (["acetaminophen", "hydrocodone"]), or ["unknown"].
+struct ingredient_entry {
+    std::string name;
+    std::vector<std::string> ingredients;
+};
+
 struct state_entry {
     std::string code;  // USPS
     std::string name;
@@ -40,6 +47,7 @@ struct vocabulary {
     std::vector<coded_pattern> fallback_rules;  // tried after it
     std::vector<drug_entry> drugs;
     std::vector<topical_entry> topicals;
+    std::vector<ingredient_entry> ingredients;
     std::vector<coded_pattern> body_regions;
     std::vector<coded_pattern> mechanisms;
     std::vector<coded_pattern> reasons;

@@ -47,6 +47,22 @@ struct modification {
     std::string remaining;
 };
 
+// A medication request's details: generic active ingredients (sorted; ["unknown"] for a
+// product whose ingredients cannot be told), the dispensed count and the refills.
+struct drug_details {
+    std::vector<std::string> ingredients;
+    std::optional<int> quantity;
+    std::optional<int> refills;
+};
+
+// Structured details read from the request text alone (see the corpus TREATMENT.md).
+struct treatment_details {
+    std::optional<drug_details> drug;       // only for pharmaceuticals
+    std::optional<int> sessions;            // visits, sessions, treatments or an injection series
+    std::vector<std::string> body_regions;  // region codes, in order of first mention
+    std::optional<std::string> laterality;  // left | right | bilateral
+};
+
 struct item {
     std::string request;
     imr::decision decision = decision::upheld;
@@ -58,6 +74,7 @@ struct item {
     guideline_basis claims_administrator;
     guideline_basis reviewer;
     std::vector<std::string> reasons;  // reason codes, see docs in README
+    treatment_details treatment;
 };
 
 struct reviewer_credentials {
