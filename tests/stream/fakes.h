@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -313,11 +314,14 @@ class fake_sink final : public record_sink {
 };
 
 // Echoes the input as an outcome after a delay that depends on the offset, so results
-// come back out of order; inputs whose value is "poison" become dead letters.
+// come back out of order; inputs whose value is "poison" become dead letters, "slow"
+// takes 20 ms and "throw" throws (a processor bug).
 class fake_processor final : public record_processor {
   public:
     output_record process(const input_record& input) override {
         std::this_thread::sleep_for(std::chrono::microseconds((input.offset * 7919) % 500));
+        if (input.value == "slow") std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (input.value == "throw") throw std::runtime_error("processor bug");
         if (input.value == "poison") return dead_letter(input, "not_a_determination", "poison");
         output_record out;
         out.kind = output_kind::outcome;

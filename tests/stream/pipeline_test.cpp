@@ -269,5 +269,122 @@ TEST_F(PipelineTest, RecordsReadBeforeAMidBatchRevokeAreDroppedAndTheReassignRew
     EXPECT_EQ(offsets.size(), 20u);
 }
 
+// Regression (issue 7, defect 4): a stop ran every queued document through the
+// workers (9.6 s for a 2 s timeout) and then discarded the results.
+TEST_F(PipelineTest, StopCancelsQueuedWorkAndKeepsToItsBudget) {
+    fake_source source;
+    fake_sink sink;
+    for (int64_t o = 0; o < 200; ++o) source.add(make_input("in", 0, o, "slow"));
+    auto c = config(1, 256);
+    c.shutdown_timeout = 300ms;
+    pipeline p(source, sink, factory_, c, probe_, log_);
+    std::stop_source stop;
+    pipeline_result result;
+    std::thread runner([&] { result = p.run(stop.get_token()); });
+    while (sink.produced().empty()) std::this_thread::sleep_for(1ms);
+    const auto stopped_at = std::chrono::steady_clock::now();
+    stop.request_stop();
+    runner.join();
+    const auto took = std::chrono::steady_clock::now() - stopped_at;
+
+    EXPECT_LT(took, 1s) << "the stop ran the queued work";
+    EXPECT_GT(result.cancelled, 100u);
+    EXPECT_TRUE(result.clean) << result.reason;  // started work finished in time
+    EXPECT_EQ(result.abandoned, 0u);
+    const auto produced = static_cast<int64_t>(sink.produced().size());
+    EXPECT_LT(produced, 200);
+    EXPECT_EQ(source.committed().at(p0), produced) << "committed past what was produced";
+}
+
+// Regression (issue 7, defect 4): pipeline_stopped said clean:true, abandoned 0 while
+// the work in flight was given up.
+TEST_F(PipelineTest, StopThatRunsOutOfTimeReportsTheAbandonedWork) {
+    fake_source source;
+    fake_sink sink;
+    sink.cork(true);  // nothing is ever acknowledged
+    for (int64_t o = 0; o < 10; ++o) source.add(make_input("in", 0, o));
+    auto c = config(2, 64);
+    c.shutdown_timeout = 100ms;
+    c.drain_timeout = 5s;  // the revoke inside the stop must keep to the stop's budget
+    pipeline p(source, sink, factory_, c, probe_, log_);
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = run_until(p, [&] { return sink.produced().size() == 10; });
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    EXPECT_FALSE(result.clean);
+    EXPECT_FALSE(result.failed);
+    EXPECT_EQ(result.abandoned, 10u);
+    EXPECT_TRUE(source.committed().empty());
+}
+
+// Regression (issue 7, defect 6): only the document count bounded memory.
+TEST_F(PipelineTest, ByteBudgetBoundsTheInputInFlight) {
+    fake_source source;
+    fake_sink sink;
+    sink.cork(true);
+    for (int64_t o = 0; o < 100; ++o) source.add(make_input("in", 0, o, std::string(1000, 'x')));
+    auto c = config(2, 64);
+    c.max_in_flight_bytes = 5000;
+    pipeline p(source, sink, factory_, c, probe_, log_);
+    std::stop_source stop;
+    std::thread runner([&] { (void)p.run(stop.get_token()); });
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (source.pause_calls() == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(1ms);
+    std::this_thread::sleep_for(30ms);
+    const size_t taken = sink.produced().size();
+    EXPECT_GT(source.pause_calls(), 0u) << "a full byte budget pauses like a full count";
+    EXPECT_LE(taken, 6u) << "5000 bytes allow five 1000-byte documents (plus one polled)";
+    sink.cork(false);
+    while (sink.produced().size() < 100 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(1ms);
+    stop.request_stop();
+    runner.join();
+    EXPECT_EQ(source.committed().at(p0), 100);
+}
+
+TEST_F(PipelineTest, OneDocumentLargerThanTheByteBudgetStillPasses) {
+    fake_source source;
+    fake_sink sink;
+    source.add(make_input("in", 0, 0, std::string(10000, 'x')));
+    auto c = config();
+    c.max_in_flight_bytes = 100;
+    pipeline p(source, sink, factory_, c, probe_, log_);
+    const auto result = run_until(p, [&] { return sink.produced().size() == 1; });
+    ASSERT_TRUE(result.clean);
+    EXPECT_EQ(source.committed().at(p0), 1);
+}
+
+// Regression (issue 7, defect 6): a dead letter copied its (up to 16 MiB) input again.
+TEST_F(PipelineTest, DeadLetterSharesTheInputBytes) {
+    fake_source source;
+    fake_sink sink;
+    const input_record poison = make_input("in", 0, 0, "poison");
+    source.add(poison);
+    pipeline p(source, sink, factory_, config(), probe_, log_);
+    const auto result = run_until(p, [&] { return sink.produced().size() == 1; });
+    ASSERT_TRUE(result.clean);
+    const auto produced = sink.produced();
+    ASSERT_EQ(produced.size(), 1u);
+    EXPECT_EQ(produced[0].value.data(), poison.value.data()) << "the input was copied";
+}
+
+// Regression (issue 7, defect 7): an exception escaping a worker called std::terminate.
+TEST_F(PipelineTest, ProcessorExceptionBecomesAnInternalDeadLetter) {
+    fake_source source;
+    fake_sink sink;
+    source.add(make_input("in", 0, 0, "good"));
+    source.add(make_input("in", 0, 1, "throw"));
+    source.add(make_input("in", 0, 2, "good"));
+    pipeline p(source, sink, factory_, config(), probe_, log_);
+    const auto result = run_until(p, [&] { return sink.produced().size() == 3; });
+    ASSERT_TRUE(result.clean);
+    const auto produced = sink.produced();
+    ASSERT_EQ(produced.size(), 3u);
+    EXPECT_EQ(produced[1].kind, output_kind::dead_letter);
+    ASSERT_FALSE(produced[1].headers.empty());
+    EXPECT_EQ(produced[1].headers.back().value, "internal");
+    EXPECT_EQ(source.committed().at(p0), 3);
+}
+
 }  // namespace
 }  // namespace imr::stream
