@@ -386,5 +386,29 @@ TEST_F(PipelineTest, ProcessorExceptionBecomesAnInternalDeadLetter) {
     EXPECT_EQ(source.committed().at(p0), 3);
 }
 
+// Regression (issue 7, defect 7): delivery_failed named the input topic as `topic`.
+TEST_F(PipelineTest, DeliveryFailedLogNamesTheTopicProducedTo) {
+    std::FILE* captured = std::tmpfile();
+    ASSERT_NE(captured, nullptr);
+    observe::logger log(observe::log_level::error, captured);
+    fake_source source;
+    fake_sink sink;
+    sink.fail_deliveries(output_kind::outcome);
+    source.add(make_input("in", 0, 0, "good"));
+    pipeline p(source, sink, factory_, config(), probe_, log);
+    std::stop_source stop;
+    EXPECT_FALSE(p.run(stop.get_token()).clean);
+
+    std::fflush(captured);
+    std::rewind(captured);
+    std::string text;
+    for (int c = std::fgetc(captured); c != EOF; c = std::fgetc(captured))
+        text.push_back(static_cast<char>(c));
+    std::fclose(captured);
+    const auto line = text.substr(text.find("delivery_failed"));
+    EXPECT_NE(line.find(R"("topic":"outcomes")"), std::string::npos) << line;
+    EXPECT_NE(line.find(R"("source_topic":"in")"), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace imr::stream
