@@ -410,5 +410,25 @@ TEST_F(PipelineTest, DeliveryFailedLogNamesTheTopicProducedTo) {
     EXPECT_NE(line.find(R"("source_topic":"in")"), std::string::npos) << line;
 }
 
+// Regression (issue 7, defect 7): the client hands out a run of one partition before the
+// next; processed in that order, a backlog on one partition kept the others from
+// committing for tens of seconds.
+TEST_F(PipelineTest, PartitionsOfOneBatchAreServedInTurn) {
+    fake_source source;  // returns all of p0 before any of p1, like a fetched run
+    fake_sink sink;
+    for (int64_t o = 0; o < 40; ++o) source.add(make_input("in", 0, o));
+    for (int64_t o = 0; o < 40; ++o) source.add(make_input("in", 1, o));
+    pipeline p(source, sink, factory_, config(1, 128), probe_, log_);
+    const auto result = run_until(p, [&] { return sink.produced().size() == 80; });
+    ASSERT_TRUE(result.clean);
+    const auto produced = sink.produced();
+    ASSERT_EQ(produced.size(), 80u);
+    size_t p1_in_first_half = 0;
+    for (size_t i = 0; i < 40; ++i) p1_in_first_half += produced[i].source == p1 ? 1 : 0;
+    EXPECT_GE(p1_in_first_half, 15u) << "p1 waited behind the whole of p0";
+    EXPECT_EQ(source.committed().at(p0), 40);
+    EXPECT_EQ(source.committed().at(p1), 40);
+}
+
 }  // namespace
 }  // namespace imr::stream
