@@ -27,14 +27,7 @@ SLACK_S = 2.0  # process teardown (HTTP server, librdkafka handles) on a loaded 
 
 
 def main(env: Env, t: Suite) -> None:
-    in_topic, out_topic, dlq_topic = env.topic("in"), env.topic("out"), env.topic("dlq")
-    env.create_topics([(in_topic, 3), (out_topic, 3), (dlq_topic, 1)])
-    files = env.corpus_files()
-    records = [(f"r{r}-{f.name}", f.read_bytes()) for r in range(ROUNDS) for f in files]
-    env.produce(in_topic, records)
-    inputs = env.read_topic(in_topic, at_least=len(records))
-    positions = {(r.partition, r.offset) for r in inputs}
-    t.check(len(positions) == len(records), f"input topic holds the {len(records)} letters")
+    in_topic, out_topic, dlq_topic, positions = itlib.corpus_backlog(env, t, ROUNDS)
 
     outcomes = env.tail(out_topic)
     dead = env.tail(dlq_topic)
@@ -109,12 +102,12 @@ def main(env: Env, t: Suite) -> None:
     t.info(f"inputs {len(positions)}, outcomes {sum(counts.values())}, dead letters {len(dead.records)}, "
            f"lost {len(lost)}, duplicates {duplicates}")
     t.check(done and not lost, "every input has an outcome (nothing lost)", f"{len(lost)} lost")
-    t.check(code == 0, "run-3: SIGTERM after the backlog exits 0", f"exit {code}")
-    problems = first.problems() + third.problems()
-    t.check(not problems, "no error in the logs", itlib.summarize_events(problems))
     outcomes.stop()
     dead.stop()
     t.check(not dead.records, "DLQ is empty", f"{len(dead.records)} dead letters")
+    t.check(code == 0, "run-3: SIGTERM after the backlog exits 0", f"exit {code}")
+    t.check(not first.problems() + third.problems(), "no error in the logs",
+            itlib.summarize_events(first.problems() + third.problems()))
 
 
 if __name__ == "__main__":

@@ -50,6 +50,18 @@ class PipelineTest : public ::testing::Test {
         return result;
     }
 
+    // Inputs "good", `middle`, "good" on p0, run until all three are produced.
+    std::vector<output_record> run_between_good(const std::string& middle, fake_source& source) {
+        fake_sink sink;
+        source.add(make_input("in", 0, 0, "good"));
+        source.add(make_input("in", 0, 1, middle));
+        source.add(make_input("in", 0, 2, "good"));
+        pipeline p(source, sink, factory_, config(), probe_, log_);
+        const auto result = run_until(p, [&] { return sink.produced().size() == 3; });
+        EXPECT_TRUE(result.clean);
+        return sink.produced();
+    }
+
     std::FILE* devnull_ = std::fopen("/dev/null", "w");
     observe::logger log_;
     null_pipeline_probe probe_;
@@ -85,15 +97,7 @@ TEST_F(PipelineTest, ProducesEveryInputInOffsetOrderPerPartition) {
 
 TEST_F(PipelineTest, PoisonMessagesBecomeDeadLettersAndThePartitionMovesOn) {
     fake_source source;
-    fake_sink sink;
-    source.add(make_input("in", 0, 0, "good"));
-    source.add(make_input("in", 0, 1, "poison"));
-    source.add(make_input("in", 0, 2, "good"));
-    pipeline p(source, sink, factory_, config(), probe_, log_);
-    const auto result = run_until(p, [&] { return sink.produced().size() == 3; });
-
-    ASSERT_TRUE(result.clean);
-    const auto produced = sink.produced();
+    const auto produced = run_between_good("poison", source);
     ASSERT_EQ(produced.size(), 3u);
     EXPECT_EQ(produced[1].kind, output_kind::dead_letter);
     EXPECT_EQ(produced[1].value, "poison");  // original bytes kept
@@ -371,14 +375,7 @@ TEST_F(PipelineTest, DeadLetterSharesTheInputBytes) {
 // Regression (issue 7, defect 7): an exception escaping a worker called std::terminate.
 TEST_F(PipelineTest, ProcessorExceptionBecomesAnInternalDeadLetter) {
     fake_source source;
-    fake_sink sink;
-    source.add(make_input("in", 0, 0, "good"));
-    source.add(make_input("in", 0, 1, "throw"));
-    source.add(make_input("in", 0, 2, "good"));
-    pipeline p(source, sink, factory_, config(), probe_, log_);
-    const auto result = run_until(p, [&] { return sink.produced().size() == 3; });
-    ASSERT_TRUE(result.clean);
-    const auto produced = sink.produced();
+    const auto produced = run_between_good("throw", source);
     ASSERT_EQ(produced.size(), 3u);
     EXPECT_EQ(produced[1].kind, output_kind::dead_letter);
     ASSERT_FALSE(produced[1].headers.empty());
