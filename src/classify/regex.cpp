@@ -22,16 +22,6 @@ std::unique_ptr<RE2> compile_pattern(std::string_view pattern) {
     return compiled;
 }
 
-std::string word_alternation(const std::vector<std::string>& words) {
-    std::string pattern = R"(\b()";
-    for (size_t i = 0; i < words.size(); ++i) {
-        if (i > 0) pattern += '|';
-        pattern += RE2::QuoteMeta(words[i]);
-    }
-    pattern += R"()\b)";
-    return pattern;
-}
-
 void check_set_match(bool matched, const RE2::Set::ErrorInfo& info) {
     if (matched || info.kind == RE2::Set::kNoError) return;
     switch (info.kind) {
@@ -50,6 +40,16 @@ bool set_match(const RE2::Set& set, std::string_view text, std::vector<int>* hit
     const bool matched = set.Match(text, hits, &info);
     check_set_match(matched, info);
     return matched;
+}
+
+std::string word_alternation(const std::vector<std::string>& words) {
+    std::string pattern = R"(\b()";
+    for (size_t i = 0; i < words.size(); ++i) {
+        if (i > 0) pattern += '|';
+        pattern += RE2::QuoteMeta(words[i]);
+    }
+    pattern += R"()\b)";
+    return pattern;
 }
 
 }  // namespace imr::classify

@@ -18,9 +18,6 @@ namespace imr::classify {
 // Compiles or throws std::runtime_error with RE2's message: patterns are start-up data.
 [[nodiscard]] std::unique_ptr<RE2> compile_pattern(std::string_view pattern);
 
-// `\b(?:a|b|c)\b` over literal words, each escaped; multi-word names keep their spaces.
-[[nodiscard]] std::string word_alternation(const std::vector<std::string>& words);
-
 // RE2::Set::Match answers false both for "nothing matched" and for a failure (its DFA
 // out of memory on a large text): a failure must never pass for "no pattern applies".
 class match_error : public std::runtime_error {
@@ -33,5 +30,8 @@ void check_set_match(bool matched, const RE2::Set::ErrorInfo& info);
 
 // RE2::Set::Match that throws match_error instead of reporting a failure as no match.
 [[nodiscard]] bool set_match(const RE2::Set& set, std::string_view text, std::vector<int>* hits);
+
+// `\b(?:a|b|c)\b` over literal words, each escaped; multi-word names keep their spaces.
+[[nodiscard]] std::string word_alternation(const std::vector<std::string>& words);
 
 }  // namespace imr::classify
