@@ -254,13 +254,24 @@ class Progress:
     background tails of the output topics (read uncommitted: progress only, never the proof)."""
 
     def __init__(self, env: FaultEnv, topics: Topics, inputs: dict):
+        self.env = env
         self.inputs = inputs
         self.outcomes = env.it.tail(topics.outcomes)
         self.dead = env.it.tail(topics.dlq)
         self._seen: set = set()
         self._done = {"o": 0, "d": 0}
 
+    def _revive(self) -> None:
+        """kcat gives up when the broker is gone for long: start it again from the beginning."""
+        for attr, key in (("outcomes", "o"), ("dead", "d")):
+            tail = getattr(self, attr)
+            if tail._proc.poll() is not None:
+                tail.stop()
+                setattr(self, attr, self.env.it.tail(tail.topic))
+                self._done[key] = 0
+
     def covered(self) -> int:
+        self._revive()
         out, dead = self.outcomes.records, self.dead.records
         for r in out[self._done["o"]:]:
             p = source_of(r, "outcome")

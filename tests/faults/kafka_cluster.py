@@ -34,17 +34,10 @@ def kafka_home() -> Path:
 
 
 def ensure_jars() -> Path:
-    """The jar dir of scripts/kafka-local; fetched by it (start + reset of a scratch broker) if absent."""
+    """The jar dir of scripts/kafka-local, which fetches the jars the first time."""
     libs = kafka_home() / "libs"
-    if (libs / ".complete").exists():
-        return libs
-    scratch = Path(os.environ.get("TMPDIR", "/tmp")) / f"kafka-jars-{os.getpid()}"
-    env = dict(os.environ, IMR_KAFKA_STATE_DIR=str(scratch), IMR_KAFKA_PORT=os.environ.get("IMR_FAULTS_JAR_PORT", "42990"))
-    try:
-        subprocess.run([str(REPO / "scripts" / "kafka-local"), "start"], env=env, check=True)
-    finally:
-        subprocess.run([str(REPO / "scripts" / "kafka-local"), "reset"], env=env, check=False)
-        shutil.rmtree(scratch, ignore_errors=True)
+    if not (libs / ".complete").exists():
+        subprocess.run([str(REPO / "scripts" / "kafka-local"), "fetch"], check=True, stdout=sys.stderr)
     return libs
 
 
