@@ -85,6 +85,25 @@ std::vector<stream::topic_partition> from_partition_list(
     return out;
 }
 
+std::vector<stream::header> message_headers(const rd_kafka_message_t& message) {
+    std::vector<stream::header> out;
+    rd_kafka_headers_t* headers = nullptr;  // owned by the message
+    if (rd_kafka_message_headers(&message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        headers == nullptr)
+        return out;
+    out.reserve(rd_kafka_header_cnt(headers));
+    const char* name = nullptr;
+    const void* value = nullptr;
+    std::size_t size = 0;
+    for (std::size_t i = 0;
+         rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+        out.push_back({name, value != nullptr ? std::string(static_cast<const char*>(value), size)
+                                              : std::string()});
+    }
+    return out;
+}
+
 client_events::client_events(observe::logger& log, std::string_view role,
                              statistics_callback on_statistics)
     : log_(log), role_(role), on_statistics_(std::move(on_statistics)) {}

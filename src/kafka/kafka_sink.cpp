@@ -61,18 +61,7 @@ stream::output_record record_of(const rd_kafka_message_t& message, stream::outpu
         record.key.emplace(static_cast<const char*>(message.key), message.key_len);
     if (message.payload != nullptr)
         record.value.assign(static_cast<const char*>(message.payload), message.len);
-    rd_kafka_headers_t* headers = nullptr;
-    if (rd_kafka_message_headers(&message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        const char* name = nullptr;
-        const void* value = nullptr;
-        std::size_t size = 0;
-        for (std::size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
-                                RD_KAFKA_RESP_ERR_NO_ERROR;
-             ++i) {
-            record.headers.push_back(
-                {name, value != nullptr ? std::string(static_cast<const char*>(value), size) : ""});
-        }
-    }
+    record.headers = message_headers(message);
     return record;
 }
 

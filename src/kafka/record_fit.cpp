@@ -14,6 +14,24 @@ void add_header(stream::output_record& record, std::string_view name, std::strin
     record.headers.push_back({std::string(name), std::move(value)});
 }
 
+// A dead letter for the same input as `record`, with no value and no headers yet.
+stream::output_record letter_for(const stream::output_record& record) {
+    stream::output_record letter;
+    letter.kind = stream::output_kind::dead_letter;
+    letter.key = record.key;
+    letter.source = record.source;
+    letter.source_offset = record.source_offset;
+    letter.source_timestamp_ms = record.source_timestamp_ms;
+    return letter;
+}
+
+void add_original(stream::output_record& letter, std::string_view original,
+                  std::string_view reason) {
+    add_header(letter, fit_headers::original_size, std::to_string(original.size()));
+    add_header(letter, fit_headers::original_sha256, sha256_hex(original));
+    add_header(letter, fit_headers::reason, std::string(reason));
+}
+
 }  // namespace
 
 std::size_t record_size(const stream::output_record& record) {
@@ -37,16 +55,9 @@ std::string sha256_hex(std::string_view bytes) {
 
 stream::output_record value_less_dead_letter(const stream::output_record& record,
                                              std::string_view reason) {
-    stream::output_record fitted;
-    fitted.kind = stream::output_kind::dead_letter;
-    fitted.key = record.key;
+    stream::output_record fitted = letter_for(record);
     fitted.headers = record.headers;
-    fitted.source = record.source;
-    fitted.source_offset = record.source_offset;
-    fitted.source_timestamp_ms = record.source_timestamp_ms;
-    add_header(fitted, fit_headers::original_size, std::to_string(record.value.size()));
-    add_header(fitted, fit_headers::original_sha256, sha256_hex(record.value));
-    add_header(fitted, fit_headers::reason, std::string(reason));
+    add_original(fitted, record.value, reason);
     return fitted;
 }
 
@@ -63,12 +74,7 @@ std::optional<stream::output_record> fit_dead_letter(const stream::output_record
 
 stream::output_record rejected_outcome_letter(const stream::output_record& outcome,
                                               std::string_view reason) {
-    stream::output_record letter;
-    letter.kind = stream::output_kind::dead_letter;
-    letter.key = outcome.key;
-    letter.source = outcome.source;
-    letter.source_offset = outcome.source_offset;
-    letter.source_timestamp_ms = outcome.source_timestamp_ms;
+    stream::output_record letter = letter_for(outcome);
     add_header(letter, stream::headers::source_topic, outcome.source.topic);
     add_header(letter, stream::headers::source_partition, std::to_string(outcome.source.partition));
     add_header(letter, stream::headers::source_offset, std::to_string(outcome.source_offset));
@@ -76,9 +82,7 @@ stream::output_record rejected_outcome_letter(const stream::output_record& outco
     add_header(letter, stream::headers::error_message,
                "the broker refused the outcome record (" + std::string(reason) +
                    "); the input is at imr.source.* in the input topic");
-    add_header(letter, fit_headers::original_size, std::to_string(outcome.value.size()));
-    add_header(letter, fit_headers::original_sha256, sha256_hex(outcome.value));
-    add_header(letter, fit_headers::reason, std::string(reason));
+    add_original(letter, outcome.value, reason);
     return letter;
 }
 

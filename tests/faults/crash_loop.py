@@ -5,7 +5,6 @@ and restarted at once each time. Nothing may be lost; duplicates are counted (at
 must be zero (exactly once). Figures: recovery time from each restart to the next progress.
 """
 
-import random
 import signal
 import time
 
@@ -18,15 +17,8 @@ FLAGS = ["--workers", "2", "--statistics-interval-ms", "1000", *faultlib.FAST_GR
 
 
 def main(env: FaultEnv, t: Suite) -> None:
-    seed = env.args.seed if env.args.seed is not None else random.randrange(1 << 30)
-    rng = random.Random(seed)
-    t.info(f"seed {seed}")
-    topics = env.topics(input_partitions=6)
-    letters = faultlib.letter_stream(env, env.letters)
-    faultlib.produce(env, topics.input, letters)
-    inputs = faultlib.input_positions(env, topics.input, len(letters))
-    total = len(inputs)
-    progress = faultlib.Progress(env, topics, inputs)
+    stream = faultlib.letters_on_broker(env, t, 6, env.args.seed)
+    topics, inputs, total, progress, rng = stream.topics, stream.inputs, stream.total, stream.progress, stream.rng
     group = env.it.group()
     services = [env.service("run-0", group, topics, FLAGS)]
     recoveries = []
@@ -56,7 +48,7 @@ def main(env: FaultEnv, t: Suite) -> None:
     progress.stop()
     t.check(not last.problems(), "no error in the last service's log", itlib.summarize_events(last.problems()))
     faultlib.verify(env, t, topics, inputs, {
-        "peak_rss_mib": peak, "kills": KILLS, "seed": seed, "elapsed_s": round(elapsed, 1),
+        "peak_rss_mib": peak, "kills": KILLS, "seed": stream.seed, "elapsed_s": round(elapsed, 1),
         "recovery_s": round(max(recoveries), 1) if recoveries else None,
         "recovery_mean_s": round(sum(recoveries) / len(recoveries), 1) if recoveries else None,
         "letters_per_s": round(total / elapsed, 1)})

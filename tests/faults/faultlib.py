@@ -402,5 +402,32 @@ class Watcher:
         return max((v.get(metric, 0.0) for *_, v in self.samples), default=0.0)
 
 
+@dataclass
+class Stream:
+    """A scenario's letters on the broker: topics, input positions, progress, seeded randomness."""
+    topics: Topics
+    inputs: dict
+    progress: Progress
+    rng: random.Random
+    seed: int
+
+    @property
+    def total(self) -> int:
+        return len(self.inputs)
+
+
+def letters_on_broker(env: FaultEnv, t: Suite, input_partitions: int = 6, seed: int | None = None,
+                      **topic_args) -> Stream:
+    """Creates the topics, produces env.letters letters, reads their positions back and
+    starts following the output topics. The seed (printed) makes a failure reproducible."""
+    seed = seed if seed is not None else random.randrange(1 << 30)
+    t.info(f"seed {seed}")
+    topics = env.topics(input_partitions=input_partitions, **topic_args)
+    letters = letter_stream(env, env.letters)
+    produce(env, topics.input, letters)
+    inputs = input_positions(env, topics.input, len(letters))
+    return Stream(topics, inputs, Progress(env, topics, inputs), random.Random(seed), seed)
+
+
 def random_moments(rng: random.Random, count: int, low: float, high: float) -> list[float]:
     return sorted(rng.uniform(low, high) for _ in range(count))
