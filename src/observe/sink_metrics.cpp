@@ -30,7 +30,11 @@ sink_metrics::sink_metrics(prometheus::Registry& r, health_state& health)
                         .Name("imr_topic_max_message_bytes")
                         .Help("max.message.bytes of the output topics, as the broker describes "
                               "them")
-                        .Register(r)) {}
+                        .Register(r)) {
+    // The series exist from the start (at zero), so that a rate over them is 0, not empty.
+    for (const char* kind : {"outcome", "dead_letter"})
+        refused_.Add({{"kind", kind}, {"reason", "too_large_for_topic"}});
+}
 
 void sink_metrics::record_refused(stream::output_kind kind, std::string_view reason) {
     refused_
