@@ -179,6 +179,7 @@ stream::produce_status kafka_sink::produce(const stream::output_record& record) 
             refuse(record, "headers_too_large", limit);
             return stream::produce_status::failed;
         }
+        probe_.record_refused(record.kind, reason);
         fitted_cache_.emplace(key, std::move(*fitted));
     }
     return produce_fitted(record);
