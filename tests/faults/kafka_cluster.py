@@ -284,6 +284,12 @@ class Cluster:
             return pid
         return None
 
+    def _spawned_alive(self, i: int) -> bool:
+        try:
+            return alive(int((self.node_dir(i) / "kafka.pid").read_text()))
+        except (OSError, ValueError):
+            return False
+
     def wait_ready(self, timeout: float, nodes: list[int] | None = None) -> None:
         nodes = list(range(self.nodes)) if nodes is None else nodes
         deadline = time.monotonic() + timeout
@@ -297,8 +303,12 @@ class Cluster:
                 if up >= want:
                     return
             for i in nodes:
-                if self.pid(i) is None:
-                    raise RuntimeError(f"node {i} exited during start-up; see {self.node_dir(i) / 'kafka.log'}")
+                # the pid file's process, alive: just after the spawn it may not have exec'd
+                # java yet, so pid()'s command line check would not recognise it
+                if not self._spawned_alive(i):
+                    log = self.node_dir(i) / "kafka.log"
+                    tail = log.read_text(errors="replace").splitlines()[-15:] if log.exists() else []
+                    raise RuntimeError(f"node {i} exited during start-up; last lines of {log}:\n" + "\n".join(tail))
             if time.monotonic() >= deadline:
                 raise RuntimeError(f"cluster not ready within {timeout}s; see {self.dir}/node*/kafka.log")
             time.sleep(0.5)
@@ -373,7 +383,12 @@ def main() -> int:
     a = p.parse_args()
     c = Cluster(Path(a.dir), a.port, a.nodes, sasl=a.sasl)
     if a.command == "start":
-        c.start()
+        try:
+            c.start()
+        except RuntimeError as e:  # a JVM that died at start on a loaded machine: one more try
+            print(f"kafka-cluster: {e}\nkafka-cluster: starting again", file=sys.stderr)
+            c.stop(delete=True)
+            c.start()
         print(f"kafka-cluster: {a.nodes} nodes at {c.bootstrap}")
     elif a.command == "stop":
         c.stop()
