@@ -16,6 +16,7 @@
 #include "imr/observe/http_endpoint.h"
 #include "imr/observe/kafka_statistics.h"
 #include "imr/observe/pipeline_metrics.h"
+#include "imr/observe/sink_metrics.h"
 #include "imr/stream/classify_processor.h"
 #include "imr/stream/pipeline.h"
 #include "imr/version.h"
@@ -49,6 +50,7 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
     observe::health_state health;
     observe::classification_metrics classification_probe(registry);
     observe::pipeline_metrics pipeline_probe(registry, health);
+    observe::sink_metrics sink_probe(registry, health);
     observe::kafka_statistics statistics(registry, health);
     observe::http_endpoint endpoint(settings.metrics_address, registry, health);
 
@@ -61,7 +63,8 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
     kafka::kafka_sink sink(
         settings.brokers, settings.outcomes_topic, settings.dlq_topic,
         with_statistics(settings.producer_properties, settings.statistics_interval), log,
-        [&](std::string_view json) { statistics.on_producer_statistics(json); });
+        [&](std::string_view json) { statistics.on_producer_statistics(json); },
+        kafka::sink_options{.probe = &sink_probe});
     kafka::consumer_options consumer;
     consumer.queued_max_messages_kbytes = static_cast<int>(settings.queued_max_kbytes);
     consumer.queued_min_messages = static_cast<int>(settings.queued_min_messages);
@@ -96,7 +99,9 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
     std::stop_callback mark_stopping(stop, [&] { health.set_stopping(true); });
     const stream::pipeline_result result = pipeline.run(stop);
     if (result.failed) {
-        const std::string detail = source.fatal() ? source.fatal_reason() : result.reason;
+        const std::string detail = source.fatal() ? source.fatal_reason()
+                                   : sink.fatal() ? sink.fatal_reason()
+                                                  : result.reason;
         log.error("service_failed", {{"reason", detail}});
         return exit_failed;
     }

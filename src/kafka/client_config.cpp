@@ -1,6 +1,8 @@
 #include "imr/kafka/client_config.h"
 
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "imr/observe/logger.h"
 
@@ -23,6 +25,18 @@ std::string redact_value(std::string text, const std::string& value) {
     replace_all('"' + value + '"');
     if (value.size() >= 4) replace_all(value);
     return text;
+}
+
+// Wrong credentials or an untrusted certificate do not heal by retrying: librdkafka would
+// retry for ever while the service looks merely disconnected. librdkafka's reasons name
+// the mechanism and the verification error, never the secret.
+std::optional<std::string_view> credentials_rejected(rd_kafka_resp_err_t code, const char* reason) {
+    if (code == RD_KAFKA_RESP_ERR__AUTHENTICATION) return "SASL authentication failed";
+    if (code == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED) return "SASL authentication failed";
+    if (code == RD_KAFKA_RESP_ERR__SSL && reason != nullptr &&
+        std::string_view(reason).find("certificate verify failed") != std::string_view::npos)
+        return "TLS certificate verification failed";
+    return std::nullopt;
 }
 
 }  // namespace
@@ -71,6 +85,25 @@ std::vector<stream::topic_partition> from_partition_list(
     return out;
 }
 
+std::vector<stream::header> message_headers(const rd_kafka_message_t& message) {
+    std::vector<stream::header> out;
+    rd_kafka_headers_t* headers = nullptr;  // owned by the message
+    if (rd_kafka_message_headers(&message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        headers == nullptr)
+        return out;
+    out.reserve(rd_kafka_header_cnt(headers));
+    const char* name = nullptr;
+    const void* value = nullptr;
+    std::size_t size = 0;
+    for (std::size_t i = 0;
+         rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+        out.push_back({name, value != nullptr ? std::string(static_cast<const char*>(value), size)
+                                              : std::string()});
+    }
+    return out;
+}
+
 client_events::client_events(observe::logger& log, std::string_view role,
                              statistics_callback on_statistics)
     : log_(log), role_(role), on_statistics_(std::move(on_statistics)) {}
@@ -79,6 +112,10 @@ void client_events::on_error(rd_kafka_t* rk, int err, const char* reason) {
     const auto code = static_cast<rd_kafka_resp_err_t>(err);
     if (code == RD_KAFKA_RESP_ERR__FATAL) {
         set_fatal(rk, reason != nullptr ? reason : "");
+        return;
+    }
+    if (const auto why = credentials_rejected(code, reason)) {
+        set_fatal(rk, std::string(*why) + ": " + (reason != nullptr ? reason : ""));
         return;
     }
     // Transport and broker-down errors are retried by librdkafka itself; they are worth

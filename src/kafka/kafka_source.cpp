@@ -86,22 +86,7 @@ stream::input_record copy_record(const rd_kafka_message_t& message, uint64_t gen
     if (message.payload != nullptr)
         record.value = std::string(static_cast<const char*>(message.payload), message.len);
 
-    rd_kafka_headers_t* headers = nullptr;  // owned by the message
-    if (rd_kafka_message_headers(&message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-        headers != nullptr) {
-        record.headers.reserve(rd_kafka_header_cnt(headers));
-        const char* name = nullptr;
-        const void* value = nullptr;
-        std::size_t size = 0;
-        for (std::size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
-                                RD_KAFKA_RESP_ERR_NO_ERROR;
-             ++i) {
-            // A null header value becomes an empty string: the interface has no null.
-            record.headers.push_back({name, value != nullptr
-                                                ? std::string(static_cast<const char*>(value), size)
-                                                : std::string()});
-        }
-    }
+    record.headers = message_headers(message);
     return record;
 }
 

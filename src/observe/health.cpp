@@ -32,6 +32,10 @@ bool health_state::ready(std::string& why) const {
         why = "producer in error";
         return false;
     }
+    if (producer_stalled_) {
+        why = "producer queue stalled";
+        return false;
+    }
     if (!joined_) {
         why = "not in the consumer group yet";
         return false;

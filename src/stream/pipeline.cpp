@@ -156,7 +156,9 @@ void pipeline::collect(milliseconds wait) {
         }
         session->finish(std::move(result.input), std::move(*result.output));
     }
-    if (!results.empty()) release_all();
+    // Also without new results: a head refused for a full producer queue must be offered
+    // again once the queue drains, or a full in-flight window waits for ever.
+    release_all();
 }
 
 void pipeline::release_all() {

@@ -175,6 +175,24 @@ def exposition(elapsed: float, dead_letter_after: float | None) -> str:
         f = Family(name, "counter", help_)
         f.add(0)
         families.append(f)
+    f = Family("imr_records_refused_total", "counter",
+               "Records that could not be written as they were, by kind and reason")
+    f.add(0, kind="outcome", reason="too_large_for_topic")
+    families.append(f)
+    for name, kind, help_, value in [
+        ("imr_dead_letters_fitted_total", "counter", "Dead letters replaced by one that fits (value cut or dropped)", 0),
+        ("imr_produce_stalls_total", "counter",
+         "Times a record waited for room in the producer's queue past the bound", 0),
+        ("imr_produce_blocked_seconds", "gauge", "How long the next record has been waiting for room in the producer's queue", 0),
+    ]:
+        f = Family(name, kind, help_)
+        f.add(value)
+        families.append(f)
+    f = Family("imr_topic_max_message_bytes", "gauge",
+               "max.message.bytes of the output topics, as the broker describes them")
+    f.add(1048588, topic="imr.determinations.outcomes")
+    f.add(1048588, topic="imr.determinations.dlq")
+    families.append(f)
 
     return "\n".join(line for fam in families for line in fam.lines) + "\n"
 

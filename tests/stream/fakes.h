@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -241,7 +242,7 @@ class fake_source final : public record_source {
 };
 
 // Records what is produced; can be corked (deliveries held back, like a slow broker),
-// can refuse or fail records of one kind.
+// can refuse or fail records of one kind, can have a small queue (queue_full when full).
 class fake_sink final : public record_sink {
   public:
     void set_delivery_listener(delivery_listener* listener) override { listener_ = listener; }
@@ -249,6 +250,7 @@ class fake_sink final : public record_sink {
     produce_status produce(const output_record& record) override {
         std::lock_guard lock(mutex_);
         if (refuse_kind_ && *refuse_kind_ == record.kind) return produce_status::failed;
+        if (undelivered_.size() >= queue_capacity_) return produce_status::queue_full;
         produced_.push_back(record);
         undelivered_.push_back(record);
         return produce_status::queued;
@@ -269,6 +271,11 @@ class fake_sink final : public record_sink {
     void refuse(output_kind kind) {
         std::lock_guard lock(mutex_);
         refuse_kind_ = kind;
+    }
+    // Records produced and not yet delivered beyond this answer queue_full.
+    void queue_capacity(size_t records) {
+        std::lock_guard lock(mutex_);
+        queue_capacity_ = records;
     }
     void fail_deliveries(output_kind kind) {
         std::lock_guard lock(mutex_);
@@ -309,6 +316,7 @@ class fake_sink final : public record_sink {
     std::vector<output_record> produced_;
     std::vector<output_record> undelivered_;
     bool corked_ = false;
+    size_t queue_capacity_ = SIZE_MAX;
     std::optional<output_kind> refuse_kind_;
     std::optional<output_kind> fail_kind_;
 };

@@ -135,6 +135,29 @@ TEST_F(PipelineTest, PausesPartitionsWhenInFlightIsFullAndResumesWhenDrained) {
     EXPECT_EQ(source.committed().at(p0), 100);
 }
 
+// Issue 7, defect 2: heads refused for a full producer queue were offered again only when
+// new results arrived; with every result in, the stream stalled for ever.
+TEST_F(PipelineTest, RetriesAFullProducerQueueWithoutNewResults) {
+    fake_source source;
+    fake_sink sink;
+    sink.cork(true);
+    sink.queue_capacity(1);
+    for (int64_t o = 0; o < 8; ++o) source.add(make_input("in", 0, o));
+    source.assign_at_next_poll({p0});
+    pipeline p(source, sink, factory_, config(2, 8), probe_, log_);
+    std::stop_source stop;
+    std::thread runner([&] { (void)p.run(stop.get_token()); });
+    std::this_thread::sleep_for(200ms);  // every result is in; one record is queued
+    EXPECT_EQ(sink.produced().size(), 1u);
+    sink.cork(false);
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (sink.produced().size() < 8 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(sink.produced().size(), 8u);
+    stop.request_stop();
+    runner.join();
+}
+
 TEST_F(PipelineTest, RevokeFinishesInFlightWorkAndStoresTheFinalWatermark) {
     fake_source source;
     fake_sink sink;

@@ -86,6 +86,10 @@ void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::str
 [[nodiscard]] std::vector<stream::topic_partition> from_partition_list(
     const rd_kafka_topic_partition_list_t& list);
 
+// The headers of a consumed message or of a delivery report (librdkafka keeps the
+// produced ones). A null header value becomes an empty string: the interface has no null.
+[[nodiscard]] std::vector<stream::header> message_headers(const rd_kafka_message_t& message);
+
 // What the consumer and the producer share: the error and log callbacks' handling, the
 // fatal state, and the statistics callback. The clients reach it from their librdkafka
 // callbacks. The fatal state may be read from any thread; the rest is called by
