@@ -4,6 +4,7 @@
 
 #include "imr/classify/citation_reader.h"
 #include "imr/classify/pattern_index.h"
+#include "imr/classify/reason_reader.h"
 #include "imr/classify/request_parts.h"
 #include "imr/classify/treatment_classifier.h"
 #include "imr/parse/case_summary.h"
@@ -17,16 +18,13 @@ namespace imr {
 
 struct engine::stages {
     explicit stages(const classify::vocabulary& words)
-        : credentials(words.states),
-          case_summary(words),
-          treatments(words),
-          reasons(words.reasons) {}
+        : credentials(words.states), case_summary(words), treatments(words), reasons(words) {}
 
     parse::credentials_reader credentials;
     parse::case_summary_reader case_summary;
     parse::item_splitter splitter;
     classify::treatment_classifier treatments;
-    classify::pattern_index reasons;
+    classify::reason_reader reasons;
 };
 
 engine::engine(const classify::vocabulary& words)
@@ -63,7 +61,12 @@ result<outcome> engine::classify_text(std::string_view raw) const {
     for (size_t i = 0; i < split.items.size(); ++i) {
         bool guessed = false;
         out.items.push_back(classify_item(std::move(split.items[i]), guessed));
-        if (guessed) out.warnings.push_back("category_guessed:item=" + std::to_string(i + 1));
+        const std::string number = std::to_string(i + 1);
+        if (guessed) out.warnings.push_back("category_guessed:item=" + number);
+        // An upheld item always has a reason; none read means the rationale's wording
+        // escaped the vocabulary.
+        if (out.items.back().reasons.empty())
+            out.warnings.push_back("reasons_unread:item=" + number);
     }
     out.summary = summarize(out.items);
     add_missing_field_warnings(out);
@@ -98,9 +101,10 @@ item engine::classify_item(parse::raw_item&& raw, bool& guessed) const {
         classify::read_reviewer_citations(raw.reviewer_citation, value.claims_administrator);
     // Rationales of overturned items quote what guidelines do not recommend before
     // concluding the opposite: their reason is the decision itself.
-    value.reasons = value.decision == decision::overturned
-                        ? std::vector<std::string>{"medically_necessary"}
-                        : stages_->reasons.matching_codes(raw.rationale);
+    value.reasons =
+        value.decision == decision::overturned
+            ? std::vector<std::string>{"medically_necessary"}
+            : stages_->reasons.read(raw.rationale, value.category + '/' + value.subcategory);
     return value;
 }
 
