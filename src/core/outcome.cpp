@@ -22,6 +22,8 @@ std::string_view to_string(errc code) noexcept {
             return "not_a_determination";
         case errc::no_decisions_found:
             return "no_decisions_found";
+        case errc::decision_unreadable:
+            return "decision_unreadable";
         case errc::unreadable:
             return "unreadable";
         case errc::internal:

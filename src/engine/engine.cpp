@@ -3,6 +3,7 @@
 #include <string>
 
 #include "imr/classify/citation_reader.h"
+#include "imr/classify/conclusion_reader.h"
 #include "imr/classify/pattern_index.h"
 #include "imr/classify/reason_reader.h"
 #include "imr/classify/request_parts.h"
@@ -25,6 +26,7 @@ struct engine::stages {
     parse::item_splitter splitter;
     classify::treatment_classifier treatments;
     classify::reason_reader reasons;
+    classify::conclusion_reader conclusions;
 };
 
 engine::engine(const classify::vocabulary& words)
@@ -56,6 +58,11 @@ result<outcome> engine::classify_text(std::string_view raw) const {
     out.reviewer = stages_->credentials.read(sections->credentials);
     out.warnings = std::move(split.warnings);
     read_case_summary(sections->case_summary, split.items, out);
+
+    if (!settle_decisions(split.items, out.warnings)) {
+        return {errc::decision_unreadable,
+                "an item's decision word is unreadable and its rationale does not conclude"};
+    }
 
     out.items.reserve(split.items.size());
     for (size_t i = 0; i < split.items.size(); ++i) {
@@ -106,6 +113,22 @@ item engine::classify_item(parse::raw_item&& raw, bool& guessed) const {
             ? std::vector<std::string>{"medically_necessary"}
             : stages_->reasons.read(raw.rationale, value.category + '/' + value.subcategory);
     return value;
+}
+
+bool engine::settle_decisions(std::vector<parse::raw_item>& items,
+                              std::vector<std::string>& warnings) const {
+    for (size_t i = 0; i < items.size(); ++i) {
+        const std::string number = std::to_string(i + 1);
+        const auto concluded = stages_->conclusions.read(items[i].rationale);
+        if (!items[i].decision_read) {
+            if (!concluded) return false;
+            items[i].decision = *concluded;
+            warnings.push_back("decision_from_rationale:item=" + number);
+        } else if (concluded && *concluded != items[i].decision) {
+            warnings.push_back("decision_conflicts_rationale:item=" + number);
+        }
+    }
+    return true;
 }
 
 void engine::add_missing_field_warnings(outcome& out) {

@@ -185,9 +185,37 @@ imr::decision decision_from(std::string_view word) {
 
 }  // namespace
 
+void item_splitter::add_damaged_anchors(std::string_view decisions, size_t from,
+                                        std::vector<decision_anchor>& anchors) const {
+    re2::StringPiece match[2];
+    size_t position = from;
+    const size_t readable = anchors.size();
+    while (
+        position < decisions.size() &&
+        damaged_anchor_->Match(decisions, position, decisions.size(), RE2::UNANCHORED, match, 2)) {
+        const size_t colon = static_cast<size_t>(match[0].data() - decisions.data());
+        const size_t word_end =
+            static_cast<size_t>(match[1].data() - decisions.data()) + match[1].size();
+        position = word_end;
+        std::string_view word = text::trim({match[1].data(), match[1].size()});
+        if (!word.empty() && word.back() == '.') word.remove_suffix(1);
+        if (text::find_ci(word, "upheld") == 0 && word.size() == 6) continue;
+        if (text::find_ci(word, "overturned") == 0 && word.size() == 10) continue;
+        const bool known = std::any_of(
+            anchors.begin(), anchors.begin() + readable,
+            [&](const decision_anchor& a) { return colon < a.end && a.colon < word_end; });
+        if (known) continue;
+        anchors.push_back({colon, word_end, decision::upheld, false});
+    }
+    std::sort(anchors.begin(), anchors.end(),
+              [](const decision_anchor& a, const decision_anchor& b) { return a.colon < b.colon; });
+}
+
 item_splitter::item_splitter()
     : decision_anchor_(classify::compile_pattern(
           R"((?::|\bis)[ \n\f]*(upheld|overturned)\b\.?[ ]*(?:\n|$|Claims Administrator))")),
+      damaged_anchor_(classify::compile_pattern(
+          R"((?::|\bis)[ \f]*(?:\n[ \n\f]*)?([^\n:]{2,24}?)[ ]*(?:\n[ \n\f]*)?(?:Claims Administrator guideline|Medical Treatment Guideline\(s\) Used by the Claims))")),
       notice_item_(classify::compile_pattern(
           R"((\d{1,2})\)\s*MAXIMUS Federal Services,? Inc\.?,? has determined the request for (.+?) (?:is|was) (not ?)?medically necessary)")) {
 }
@@ -199,12 +227,7 @@ split_items item_splitter::split_fdl(std::string_view decisions) const {
     lower_bound = lower_bound == npos ? decisions.find('\n') : decisions.find('\n', lower_bound);
     if (lower_bound == npos) return out;
 
-    struct anchor {
-        size_t colon;
-        size_t end;  // end of the decision line
-        imr::decision value;
-    };
-    std::vector<anchor> anchors;
+    std::vector<decision_anchor> anchors;
     re2::StringPiece match[2];
     size_t position = lower_bound;
     while (
@@ -221,14 +244,17 @@ split_items item_splitter::split_fdl(std::string_view decisions) const {
             !text::starts_with_ci(text::trim(decisions.substr(end)), "Claims Administrator")) {
             continue;
         }
-        anchors.push_back({colon, end, decision_from({match[1].data(), match[1].size()})});
+        anchors.push_back({colon, end, decision_from({match[1].data(), match[1].size()}), true});
     }
+
+    add_damaged_anchors(decisions, lower_bound, anchors);
 
     size_t region_start = lower_bound;
     std::vector<size_t> request_starts;
-    for (const anchor& a : anchors) {
+    for (const decision_anchor& a : anchors) {
         raw_item item;
         item.decision = a.value;
+        item.decision_read = a.read;
         auto request = recover_request(decisions.substr(region_start, a.colon - region_start));
         item.request = std::move(request.text);
         request_starts.push_back(region_start + request.offset);

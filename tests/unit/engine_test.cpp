@@ -341,6 +341,52 @@ TEST(Engine, SummarizesLetterWhoseItemsWereAllUpheld) {
     EXPECT_EQ(category_of(result->items.at(0)), "dmepos/prosthetics_orthotics");
 }
 
+// Regression: a typo in a decision word ("Overtruned") or a stray character before
+// "Upheld" made the item disappear, turning "2 items, partially overturned" into "1 item".
+TEST(Engine, KeepsItemWhoseDecisionWordIsUnreadableAndTakesTheRationalesConclusion) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Overtruned\n\nClaims Administrator guideline: none.\n\nDecision rationale: "
+        "The request for a knee brace is medically necessary.\n\n"
+        "Cane: xUpheld\n\nClaims Administrator guideline: none.\n\nDecision rationale: There "
+        "are no objective findings. The request is not medically necessary.\n"));
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    ASSERT_EQ(result->items.size(), 2u);
+    EXPECT_EQ(result->items[0].request, "Knee brace");
+    EXPECT_EQ(result->items[0].decision, decision::overturned);
+    EXPECT_EQ(result->items[1].request, "Cane");
+    EXPECT_EQ(result->items[1].decision, decision::upheld);
+    EXPECT_EQ(result->summary.outcome, "partially_overturned");
+    EXPECT_THAT(result->warnings, Contains("decision_from_rationale:item=1"));
+    EXPECT_THAT(result->warnings, Contains("decision_from_rationale:item=2"));
+}
+
+TEST(Engine, RejectsLetterWhoseUnreadableDecisionNoRationaleConcludes) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Upheld\n\nClaims Administrator guideline: none.\n\nDecision rationale: "
+        "The request is not medically necessary.\n\n"
+        "Cane: Uphled\n\nClaims Administrator guideline: none.\n\nDecision rationale: Canes "
+        "are devices.\n"));
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.err().code, errc::decision_unreadable);
+}
+
+TEST(Engine, WarnsWhenADecisionContradictsItsRationale) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Upheld\n\nClaims Administrator guideline: none.\n\nDecision rationale: "
+        "The request for a knee brace is medically necessary.\n"));
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_EQ(result->items.at(0).decision, decision::upheld);
+    EXPECT_THAT(result->warnings, Contains("decision_conflicts_rationale:item=1"));
+}
+
+TEST(Engine, WarnsAboutAnUpheldItemWithoutReasons) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Upheld\n\nDecision rationale: The request is not medically necessary.\n"));
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_THAT(result->items.at(0).reasons, IsEmpty());
+    EXPECT_THAT(result->warnings, Contains("reasons_unread:item=1"));
+}
+
 TEST(Engine, GivesTheSameResultFromManyThreads) {
     const std::string text = read_fixture("letters/fdl2015_physical_header.txt");
     const auto expected = shared_engine().classify_text(text);
