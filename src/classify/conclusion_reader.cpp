@@ -27,4 +27,20 @@ std::optional<decision> conclusion_reader::read(std::string_view rationale) cons
     return std::nullopt;
 }
 
+std::vector<std::string> conclusion_reader::split(std::string_view rationale, size_t count) const {
+    std::vector<std::string> parts;
+    std::string current;
+    for (const sentence& s : split_sentences(rationale)) {
+        if (!current.empty()) current += ' ';
+        current += s.text;
+        if (!s.quoted &&
+            (RE2::PartialMatch(s.text, *denied_) || RE2::PartialMatch(s.text, *granted_))) {
+            parts.push_back(std::move(current));
+            current.clear();
+        }
+    }
+    if (parts.size() != count) return std::vector<std::string>(count, std::string(rationale));
+    return parts;
+}
+
 }  // namespace imr::classify

@@ -40,6 +40,8 @@ std::string_view to_string(layout value) noexcept {
             return "fdl-2014";
         case layout::fdl_2015:
             return "fdl-2015";
+        case layout::professional_review:
+            return "professional-review";
     }
     return "unknown";
 }

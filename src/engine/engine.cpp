@@ -42,8 +42,7 @@ result<outcome> engine::classify_text(std::string_view raw) const {
     const bool notice = sections->layout == layout::notice_2013;
     const std::string flat_letter = notice ? text::flatten(normalized) : std::string();
 
-    parse::split_items split = notice ? stages_->splitter.split_notice(flat_letter)
-                                      : stages_->splitter.split_fdl(sections->decisions);
+    parse::split_items split = split_items(*sections, flat_letter);
     if (split.items.empty()) {
         return {errc::no_decisions_found, "the letter names no disputed item with a decision"};
     }
@@ -113,6 +112,20 @@ item engine::classify_item(parse::raw_item&& raw, bool& guessed) const {
             ? std::vector<std::string>{"medically_necessary"}
             : stages_->reasons.read(raw.rationale, value.category + '/' + value.subcategory);
     return value;
+}
+
+parse::split_items engine::split_items(const parse::letter_sections& sections,
+                                       std::string_view flat_letter) const {
+    if (sections.layout == layout::notice_2013) return stages_->splitter.split_notice(flat_letter);
+    if (sections.layout != layout::professional_review)
+        return stages_->splitter.split_fdl(sections.decisions);
+    parse::split_items split = stages_->splitter.split_professional(
+        sections.issues, sections.decisions, sections.guidelines);
+    if (split.items.size() > 1) {
+        auto parts = stages_->conclusions.split(split.items.front().rationale, split.items.size());
+        for (size_t i = 0; i < parts.size(); ++i) split.items[i].rationale = std::move(parts[i]);
+    }
+    return split;
 }
 
 bool engine::settle_decisions(std::vector<parse::raw_item>& items,

@@ -271,6 +271,64 @@ split_items item_splitter::split_fdl(std::string_view decisions) const {
     return out;
 }
 
+namespace {
+
+// "1. Physical therapy", "2) MRI", "- Cane": the issue without its list marker.
+std::string_view without_list_marker(std::string_view line) {
+    size_t at = 0;
+    while (at < line.size() && (text::is_digit(line[at]) || line[at] == '(')) ++at;
+    if (at > 0 && at < line.size() && (line[at] == '.' || line[at] == ')')) {
+        line.remove_prefix(at + 1);
+    } else if (!line.empty() && (line.front() == '-' || line.front() == '*')) {
+        line.remove_prefix(1);
+    } else if (line.substr(0, 3) == "\xE2\x80\xA2") {  // U+2022 bullet
+        line.remove_prefix(3);
+    }
+    return text::trim(line);
+}
+
+// The text after a heading that ends with `label` (headings wrap in extracted text).
+std::string_view after_heading(std::string_view section, std::string_view label) {
+    const size_t at = find_ci(section, label);
+    if (at != npos) return section.substr(at + label.size());
+    const size_t line_end = section.find('\n');
+    return line_end == npos ? std::string_view() : section.substr(line_end + 1);
+}
+
+}  // namespace
+
+split_items item_splitter::split_professional(std::string_view issues, std::string_view rationale,
+                                              std::string_view guidelines) const {
+    split_items out;
+    const std::string flat_rationale =
+        std::string(text::trim(text::flatten(after_heading(rationale, "NECESSARY:"))));
+    const std::string flat_guidelines =
+        std::string(text::trim(text::flatten(after_heading(guidelines, "AND WHY:"))));
+    std::vector<std::string> requests;
+    for (const auto line : text::lines_of(after_heading(issues, "DISPUTE:"))) {
+        const std::string_view issue = without_list_marker(text::trim(line));
+        if (issue.empty() || issue == "\f") continue;
+        // A line that starts in lower case continues the issue before it.
+        if (!requests.empty() && text::is_lower(issue.front())) {
+            requests.back() += ' ';
+            requests.back() += issue;
+        } else {
+            requests.emplace_back(issue);
+        }
+    }
+    for (auto& request : requests) {
+        raw_item item;
+        item.request = std::move(request);
+        item.decision_read = false;
+        item.reviewer_citation = flat_guidelines;
+        item.rationale = flat_rationale;
+        out.items.push_back(std::move(item));
+    }
+    if (flat_rationale.empty() && !out.items.empty())
+        out.warnings.push_back("item_rationale_not_found");
+    return out;
+}
+
 split_items item_splitter::split_notice(std::string_view flat) const {
     split_items out;
     re2::StringPiece input(flat.data(), flat.size());

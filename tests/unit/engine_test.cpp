@@ -387,6 +387,36 @@ TEST(Engine, WarnsAboutAnUpheldItemWithoutReasons) {
     EXPECT_THAT(result->warnings, Contains("reasons_unread:item=1"));
 }
 
+TEST(Engine, ClassifiesMaximusVariantWithDocumentsReviewedAsFdl2014) {
+    const auto result = classify_letter("maximus_documents_reviewed.txt");
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_EQ(result->layout, layout::fdl_2014);
+    EXPECT_THAT(result->reviewer.licensed_states, ElementsAre("CA", "AZ"));
+    EXPECT_THAT(result->reviewer.specialties, ElementsAre("Orthopaedic Surgery"));
+    EXPECT_EQ(result->patient.age, 47);
+    ASSERT_EQ(result->items.size(), 2u);
+    EXPECT_EQ(result->items[0].request, "MRI of the right shoulder");
+    EXPECT_EQ(result->items[0].decision, decision::upheld);
+    EXPECT_THAT(result->items[0].reasons, ElementsAre("no_objective_findings", "no_red_flags"));
+    EXPECT_EQ(result->items[1].decision, decision::overturned);
+}
+
+TEST(Engine, ClassifiesProfessionalReviewFromItsIssuesAndConclusions) {
+    const auto result = classify_letter("professional_review.txt");
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_EQ(result->layout, layout::professional_review);
+    EXPECT_THAT(result->reviewer.licensed_states, ElementsAre("CA", "OR"));
+    EXPECT_EQ(result->patient.age, 38);
+    ASSERT_EQ(result->items.size(), 2u);
+    EXPECT_EQ(result->items[0].request, "Lumbar epidural steroid injection at L4-5");
+    EXPECT_EQ(result->items[0].decision, decision::overturned);
+    EXPECT_EQ(result->items[1].request, "Physical therapy, twelve sessions for the lumbar spine");
+    EXPECT_EQ(result->items[1].decision, decision::upheld);
+    EXPECT_THAT(result->items[1].reasons,
+                ElementsAre("no_functional_improvement", "exceeds_duration_or_quantity"));
+    EXPECT_EQ(result->summary.outcome, "partially_overturned");
+}
+
 TEST(Engine, GivesTheSameResultFromManyThreads) {
     const std::string text = read_fixture("letters/fdl2015_physical_header.txt");
     const auto expected = shared_engine().classify_text(text);

@@ -4,7 +4,9 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "imr/core/outcome.h"
 
@@ -21,6 +23,11 @@ class conclusion_reader {
     conclusion_reader();
 
     [[nodiscard]] std::optional<decision> read(std::string_view rationale) const;
+
+    // One rationale shared by `count` requests, cut after each concluding sentence when
+    // it concludes exactly `count` times (in request order); else the whole rationale
+    // for every request.
+    [[nodiscard]] std::vector<std::string> split(std::string_view rationale, size_t count) const;
 
   private:
     std::unique_ptr<RE2> denied_;

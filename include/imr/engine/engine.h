@@ -7,6 +7,7 @@
 #include "imr/core/error.h"
 #include "imr/core/outcome.h"
 #include "imr/parse/item_splitter.h"
+#include "imr/parse/letter_sections.h"
 
 namespace imr {
 
@@ -24,6 +25,8 @@ class engine {
     [[nodiscard]] result<outcome> classify_text(std::string_view text) const;
 
   private:
+    [[nodiscard]] parse::split_items split_items(const parse::letter_sections& sections,
+                                                 std::string_view flat_letter) const;
     void read_case_summary(std::string_view section, const std::vector<parse::raw_item>& items,
                            outcome& out) const;
     [[nodiscard]] item classify_item(parse::raw_item&& raw, bool& guessed) const;

@@ -51,6 +51,12 @@ class item_splitter {
 
     [[nodiscard]] split_items split_fdl(std::string_view decisions) const;
     [[nodiscard]] split_items split_notice(std::string_view flat_letter) const;
+    // professional-review letters: one item per issue at dispute, each with the whole
+    // rationale and the reviewer's guidelines; decisions are left unread (the rationale
+    // concludes on each).
+    [[nodiscard]] split_items split_professional(std::string_view issues,
+                                                 std::string_view rationale,
+                                                 std::string_view guidelines) const;
 
   private:
     void add_damaged_anchors(std::string_view decisions, size_t from,
