@@ -71,7 +71,8 @@ classification_metrics::classification_metrics(prometheus::Registry& registry)
     // Every known label value exists from the start at 0: Prometheus cannot take a rate
     // from a series' first sample, so a series born at its first event hides that event.
     for (const auto outcome : letter_outcomes) letters_.Add({{"outcome", std::string(outcome)}});
-    for (const auto value : {layout::notice_2013, layout::fdl_2014, layout::fdl_2015}) {
+    for (const auto value :
+         {layout::notice_2013, layout::fdl_2014, layout::fdl_2015, layout::professional_review}) {
         layouts_.Add({{"layout", std::string(to_string(value))}});
     }
     for (const auto category : dwc_categories) {

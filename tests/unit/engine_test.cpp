@@ -341,6 +341,82 @@ TEST(Engine, SummarizesLetterWhoseItemsWereAllUpheld) {
     EXPECT_EQ(category_of(result->items.at(0)), "dmepos/prosthetics_orthotics");
 }
 
+// Regression: a typo in a decision word ("Overtruned") or a stray character before
+// "Upheld" made the item disappear, turning "2 items, partially overturned" into "1 item".
+TEST(Engine, KeepsItemWhoseDecisionWordIsUnreadableAndTakesTheRationalesConclusion) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Overtruned\n\nClaims Administrator guideline: none.\n\nDecision rationale: "
+        "The request for a knee brace is medically necessary.\n\n"
+        "Cane: xUpheld\n\nClaims Administrator guideline: none.\n\nDecision rationale: There "
+        "are no objective findings. The request is not medically necessary.\n"));
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    ASSERT_EQ(result->items.size(), 2u);
+    EXPECT_EQ(result->items[0].request, "Knee brace");
+    EXPECT_EQ(result->items[0].decision, decision::overturned);
+    EXPECT_EQ(result->items[1].request, "Cane");
+    EXPECT_EQ(result->items[1].decision, decision::upheld);
+    EXPECT_EQ(result->summary.outcome, "partially_overturned");
+    EXPECT_THAT(result->warnings, Contains("decision_from_rationale:item=1"));
+    EXPECT_THAT(result->warnings, Contains("decision_from_rationale:item=2"));
+}
+
+TEST(Engine, RejectsLetterWhoseUnreadableDecisionNoRationaleConcludes) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Upheld\n\nClaims Administrator guideline: none.\n\nDecision rationale: "
+        "The request is not medically necessary.\n\n"
+        "Cane: Uphled\n\nClaims Administrator guideline: none.\n\nDecision rationale: Canes "
+        "are devices.\n"));
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.err().code, errc::decision_unreadable);
+}
+
+TEST(Engine, WarnsWhenADecisionContradictsItsRationale) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Upheld\n\nClaims Administrator guideline: none.\n\nDecision rationale: "
+        "The request for a knee brace is medically necessary.\n"));
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_EQ(result->items.at(0).decision, decision::upheld);
+    EXPECT_THAT(result->warnings, Contains("decision_conflicts_rationale:item=1"));
+}
+
+TEST(Engine, WarnsAboutAnUpheldItemWithoutReasons) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Upheld\n\nDecision rationale: The request is not medically necessary.\n"));
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_THAT(result->items.at(0).reasons, IsEmpty());
+    EXPECT_THAT(result->warnings, Contains("reasons_unread:item=1"));
+}
+
+TEST(Engine, ClassifiesMaximusVariantWithDocumentsReviewedAsFdl2014) {
+    const auto result = classify_letter("maximus_documents_reviewed.txt");
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_EQ(result->layout, layout::fdl_2014);
+    EXPECT_THAT(result->reviewer.licensed_states, ElementsAre("CA", "AZ"));
+    EXPECT_THAT(result->reviewer.specialties, ElementsAre("Orthopaedic Surgery"));
+    EXPECT_EQ(result->patient.age, 47);
+    ASSERT_EQ(result->items.size(), 2u);
+    EXPECT_EQ(result->items[0].request, "MRI of the right shoulder");
+    EXPECT_EQ(result->items[0].decision, decision::upheld);
+    EXPECT_THAT(result->items[0].reasons, ElementsAre("no_objective_findings", "no_red_flags"));
+    EXPECT_EQ(result->items[1].decision, decision::overturned);
+}
+
+TEST(Engine, ClassifiesProfessionalReviewFromItsIssuesAndConclusions) {
+    const auto result = classify_letter("professional_review.txt");
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_EQ(result->layout, layout::professional_review);
+    EXPECT_THAT(result->reviewer.licensed_states, ElementsAre("CA", "OR"));
+    EXPECT_EQ(result->patient.age, 38);
+    ASSERT_EQ(result->items.size(), 2u);
+    EXPECT_EQ(result->items[0].request, "Lumbar epidural steroid injection at L4-5");
+    EXPECT_EQ(result->items[0].decision, decision::overturned);
+    EXPECT_EQ(result->items[1].request, "Physical therapy, twelve sessions for the lumbar spine");
+    EXPECT_EQ(result->items[1].decision, decision::upheld);
+    EXPECT_THAT(result->items[1].reasons,
+                ElementsAre("no_functional_improvement", "exceeds_duration_or_quantity"));
+    EXPECT_EQ(result->summary.outcome, "partially_overturned");
+}
+
 TEST(Engine, GivesTheSameResultFromManyThreads) {
     const std::string text = read_fixture("letters/fdl2015_physical_header.txt");
     const auto expected = shared_engine().classify_text(text);

@@ -7,6 +7,7 @@
 #include "imr/core/error.h"
 #include "imr/core/outcome.h"
 #include "imr/parse/item_splitter.h"
+#include "imr/parse/letter_sections.h"
 
 namespace imr {
 
@@ -24,9 +25,16 @@ class engine {
     [[nodiscard]] result<outcome> classify_text(std::string_view text) const;
 
   private:
+    [[nodiscard]] parse::split_items split_items(const parse::letter_sections& sections,
+                                                 std::string_view flat_letter) const;
     void read_case_summary(std::string_view section, const std::vector<parse::raw_item>& items,
                            outcome& out) const;
     [[nodiscard]] item classify_item(parse::raw_item&& raw, bool& guessed) const;
+    // Decisions whose word was unreadable are taken from the rationale's conclusion, and
+    // every readable one is checked against it (warnings). False when an unreadable
+    // decision is not concluded either: the letter cannot be reported whole.
+    [[nodiscard]] bool settle_decisions(std::vector<parse::raw_item>& items,
+                                        std::vector<std::string>& warnings) const;
     static void add_missing_field_warnings(outcome& out);
 
     struct stages;
