@@ -64,6 +64,18 @@ const std::vector<setting>& settings_table() {
         {"max-bytes", "IMR_MAX_BYTES",
          "Largest document accepted; larger ones are dead-lettered as too_large",
          [](run_settings& s, const std::string& v) { s.max_input_bytes = parse_count(v, 1); }},
+        {"max-cpu-ms", "IMR_MAX_CPU_MS",
+         "CPU time per document for reading a PDF and for the text engine, each; over it a "
+         "document is dead-lettered as too_complex",
+         [](run_settings& s, const std::string& v) {
+             s.max_cpu = std::chrono::milliseconds(parse_count(v, 1));
+         }},
+        {"max-memory-mb", "IMR_MAX_MEMORY_MB",
+         "Memory per PDF, MiB, in its helper process; over it a document is dead-lettered as "
+         "too_complex",
+         [](run_settings& s, const std::string& v) {
+             s.max_memory_bytes = parse_count(v, 1) << 20;
+         }},
         {"shutdown-timeout-ms", "IMR_SHUTDOWN_TIMEOUT_MS",
          "How long SIGTERM waits for in-flight work",
          [](run_settings& s, const std::string& v) {

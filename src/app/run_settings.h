@@ -31,6 +31,8 @@ struct run_settings {
     size_t queued_max_kbytes = 16384;
     size_t queued_min_messages = 1000;
     size_t max_input_bytes = size_t{16} << 20;
+    std::chrono::milliseconds max_cpu{2000};
+    size_t max_memory_bytes = size_t{256} << 20;
     std::chrono::milliseconds shutdown_timeout{30000};
     std::chrono::milliseconds statistics_interval{5000};
     std::string metrics_address = "0.0.0.0:9464";

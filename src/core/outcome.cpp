@@ -24,6 +24,8 @@ std::string_view to_string(errc code) noexcept {
             return "no_decisions_found";
         case errc::unreadable:
             return "unreadable";
+        case errc::too_complex:
+            return "too_complex";
         case errc::internal:
             return "internal";
     }

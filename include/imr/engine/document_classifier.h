@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,7 @@ class document_classifier {
                                                         output::source_info source);
 
     const engine& engine_;
+    std::chrono::milliseconds max_cpu_;
     input::document_decoder decoder_;
     classification_probe& probe_;
 };
