@@ -41,6 +41,7 @@ class Case:
     extra_args: list[str] = field(default_factory=list)
     message: str | None = None  # a fragment the error message must contain
     warning: str | None = None  # a warning an outcome must carry (its code, before any ':')
+    file_name: str | None = None  # the file's name in the cache directory, if not NAME.bin
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,6 +207,9 @@ def text_cases(corpus: Path) -> list[Case]:
     cases.append(Case("nuls_1mib", b"\0" * MIB, {"not_a_determination"}))
     cases.append(Case("letter_with_nuls", letter.encode().replace(b"\n", b"\0\n"),
                       {"outcome", "not_a_determination", "no_decisions_found"}))
+    # Defect 4: a file name that is not UTF-8 (byte 0xFF) must not make the record invalid.
+    cases.append(Case("file_name_not_utf8", letter.encode(), {"outcome"},
+                      file_name="letter-" + bytes([0xFF]).decode("utf-8", "surrogateescape") + ".txt"))
     cases.append(Case("overlong_utf8", b"IMR \xc0\xaf \xe0\x80\xaf letter\n" * 100, {"invalid_utf8"}))
     # 16 MiB on one line, plain and made of letters; then several letters in one document.
     cases.append(Case("one_line_16mib", b"a" * (16 * MIB - 1), {"not_a_determination"}))
@@ -234,7 +238,7 @@ def write_cases(corpus: Path, directory: Path) -> list[dict]:
     directory.mkdir(parents=True, exist_ok=True)
     manifest = []
     for case in all_cases(corpus):
-        path = Path(case.path) if case.path else directory / f"{case.name}.bin"
+        path = Path(case.path) if case.path else directory / (case.file_name or f"{case.name}.bin")
         if case.data is not None:
             path.write_bytes(case.data)
         entry = {k: v for k, v in vars(case).items() if k != "data"}

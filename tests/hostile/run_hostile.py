@@ -34,6 +34,7 @@ class Case:
     extra_args: list[str]
     message: str | None
     warning: str | None
+    file_name: str | None
 
 
 def load_cases(corpus: Path, cache: Path) -> list[Case]:
