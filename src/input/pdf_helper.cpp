@@ -20,12 +20,12 @@ namespace imr::input {
 namespace {
 
 constexpr int request_fd = STDIN_FILENO;
-constexpr int response_fd = STDOUT_FILENO;
 constexpr int exit_after_fatal_signal = 70;
 
 // Set once at start-up and read by the fatal-signal handler, which can reach nothing
 // else: the only process-wide state of the helper, which is a process of its own.
 struct crash_context {
+    int response_fd = -1;
     size_t address_space_limit = 0;
     size_t page_size = 4096;
 };
@@ -34,9 +34,9 @@ crash_context crash;  // NOLINT: see above
 void send_response(wire::status status, std::string_view payload) {
     const auto code = static_cast<uint8_t>(status);
     const uint64_t size = payload.size();
-    (void)(wire::send_all(response_fd, &code, sizeof code) &&
-           wire::send_all(response_fd, &size, sizeof size) &&
-           wire::send_all(response_fd, payload.data(), payload.size()));
+    (void)(wire::send_all(crash.response_fd, &code, sizeof code) &&
+           wire::send_all(crash.response_fd, &size, sizeof size) &&
+           wire::send_all(crash.response_fd, payload.data(), payload.size()));
 }
 
 // Async-signal-safe (open/read/close and arithmetic only).
@@ -90,6 +90,16 @@ void limit_cpu_for_next_document(size_t budget_ms) {
     ::setrlimit(RLIMIT_CPU, &cpu);
 }
 
+// Answers go to a copy of standard output, which itself points to /dev/null: whatever a
+// library prints cannot corrupt the protocol.
+bool take_over_standard_output() {
+    crash.response_fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (crash.response_fd < 0 || null < 0 || ::dup2(null, STDOUT_FILENO) < 0) return false;
+    ::close(null);
+    return true;
+}
+
 void install_fatal_signal_handlers() {
     struct sigaction action {};
     action.sa_handler = on_fatal_signal;
@@ -123,6 +133,7 @@ int run_pdf_helper(std::span<char* const> arguments) {
         !parse_size(arguments[1], memory_bytes) || !parse_size(arguments[2], max_text_bytes)) {
         return 2;
     }
+    if (!take_over_standard_output()) return 1;
     silence_pdf_library_diagnostics();
     limit_address_space(memory_bytes);
     install_fatal_signal_handlers();
