@@ -13,9 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data" / "unit"))
+import make_pdf_fixtures  # noqa: E402  (its PDF writer)
 
 MIB = 1 << 20
 GIB = 1 << 30
@@ -72,22 +76,9 @@ def stream(body: bytes, flate: bool = False, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s%s>>\nstream\n" % (len(body), filt, extra) + body + b"\nendstream"
 
 
-def build_pdf(objects: list[bytes], root: int = 1, trailer_extra: bytes = b"",
-              xref: bool = True) -> bytes:
+def build_pdf(objects: list[bytes], root: int = 1) -> bytes:
     """A PDF whose object i+1 is objects[i], with a correct xref table."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    start = len(out)
-    if xref:
-        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-        for offset in offsets:
-            out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root %d 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, root, trailer_extra, start)
-    return bytes(out)
+    return make_pdf_fixtures.pdf_file(objects, root)
 
 
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
