@@ -36,12 +36,12 @@ int main(int argc, char** argv) {
             "--max-cpu-ms", [&](size_t ms) { classify.max_cpu = std::chrono::milliseconds(ms); },
             "CPU time per document for reading a PDF and for the text engine, each "
             "(too_complex beyond; default 2000)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(size_t{1}, imr::app::max_cpu_ms));
     classify_cmd
         ->add_option_function<size_t>(
             "--max-memory-mb", [&](size_t mb) { classify.max_memory_bytes = mb << 20; },
             "Memory per PDF, MiB, in its helper process (too_complex beyond; default 256)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(size_t{1}, imr::app::max_memory_mb));
     classify_cmd->add_flag("!--no-progress", classify.progress, "Never show progress on stderr");
     classify_cmd->add_flag("!--no-summary", classify.summary,
                            "Do not print the counters summary on stderr");

@@ -15,6 +15,11 @@ class App;
 
 namespace imr::app {
 
+// Upper bounds of the per-document budget: beyond them a budget is no budget (and
+// deadlines computed from it would overflow).
+inline constexpr size_t max_cpu_ms = 3'600'000;
+inline constexpr size_t max_memory_mb = size_t{1} << 20;
+
 using kafka_properties = std::vector<std::pair<std::string, std::string>>;
 
 // Everything `imr-stream run` can be told. Each setting is declared once (see
