@@ -20,6 +20,7 @@
 #include "imr/stream/classify_processor.h"
 #include "imr/stream/pipeline.h"
 #include "imr/version.h"
+#include "pdf_helper_mode.h"
 
 namespace imr::app {
 namespace {
@@ -58,7 +59,11 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
                                            ? classify::load_vocabulary(*settings.vocabulary_dir)
                                            : classify::builtin_vocabulary();
     const engine shared_engine(words);
-    const input::decoder_limits limits{settings.max_input_bytes};
+    input::decoder_limits limits;
+    limits.max_input_bytes = settings.max_input_bytes;
+    limits.max_cpu = settings.max_cpu;
+    limits.max_memory_bytes = settings.max_memory_bytes;
+    limits.pdf_helper = pdf_helper_of_this_program();
 
     kafka::kafka_sink sink(
         settings.brokers, settings.outcomes_topic, settings.dlq_topic,

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 
 extern char** environ;  // POSIX
@@ -18,7 +19,8 @@ struct setting {
     std::function<void(run_settings&, const std::string&)> apply;  // parses and validates
 };
 
-size_t parse_count(const std::string& value, size_t minimum) {
+size_t parse_count(const std::string& value, size_t minimum,
+                   size_t maximum = std::numeric_limits<size_t>::max()) {
     size_t parsed = 0;
     const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
     if (ec != std::errc() || end != value.data() + value.size()) {
@@ -26,6 +28,7 @@ size_t parse_count(const std::string& value, size_t minimum) {
     }
     if (parsed < minimum)
         throw std::invalid_argument("must be at least " + std::to_string(minimum));
+    if (parsed > maximum) throw std::invalid_argument("must be at most " + std::to_string(maximum));
     return parsed;
 }
 
@@ -67,6 +70,18 @@ const std::vector<setting>& settings_table() {
         {"max-bytes", "IMR_MAX_BYTES",
          "Largest document accepted; larger ones are dead-lettered as too_large",
          [](run_settings& s, const std::string& v) { s.max_input_bytes = parse_count(v, 1); }},
+        {"max-cpu-ms", "IMR_MAX_CPU_MS",
+         "CPU time per document for reading a PDF and for the text engine, each; over it a "
+         "document is dead-lettered as too_complex",
+         [](run_settings& s, const std::string& v) {
+             s.max_cpu = std::chrono::milliseconds(parse_count(v, 1, max_cpu_ms));
+         }},
+        {"max-memory-mb", "IMR_MAX_MEMORY_MB",
+         "Memory per PDF, MiB, in its helper process; over it a document is dead-lettered as "
+         "too_complex",
+         [](run_settings& s, const std::string& v) {
+             s.max_memory_bytes = parse_count(v, 1, max_memory_mb) << 20;
+         }},
         {"shutdown-timeout-ms", "IMR_SHUTDOWN_TIMEOUT_MS",
          "The whole graceful stop after SIGTERM (finish, flush, commit, leave the group)",
          [](run_settings& s, const std::string& v) {

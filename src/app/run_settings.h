@@ -15,6 +15,11 @@ class App;
 
 namespace imr::app {
 
+// Upper bounds of the per-document budget: beyond them a budget is no budget (and
+// deadlines computed from it would overflow).
+inline constexpr size_t max_cpu_ms = 3'600'000;
+inline constexpr size_t max_memory_mb = size_t{1} << 20;
+
 using kafka_properties = std::vector<std::pair<std::string, std::string>>;
 
 // Everything `imr-stream run` can be told. Each setting is declared once (see
@@ -34,6 +39,8 @@ struct run_settings {
     size_t queued_max_kbytes = 16384;
     size_t queued_min_messages = 1000;
     size_t max_input_bytes = size_t{16} << 20;
+    std::chrono::milliseconds max_cpu{2000};
+    size_t max_memory_bytes = size_t{256} << 20;
     std::chrono::milliseconds shutdown_timeout{30000};
     std::chrono::milliseconds statistics_interval{5000};
     std::string metrics_address = "0.0.0.0:9464";

@@ -26,6 +26,8 @@ std::string_view to_string(errc code) noexcept {
             return "decision_unreadable";
         case errc::unreadable:
             return "unreadable";
+        case errc::too_complex:
+            return "too_complex";
         case errc::internal:
             return "internal";
     }

@@ -9,6 +9,7 @@
 #include "imr/classify/request_parts.h"
 #include "imr/classify/treatment_classifier.h"
 #include "imr/classify/treatment_details.h"
+#include "imr/engine/plausibility.h"
 #include "imr/parse/case_summary.h"
 #include "imr/parse/credentials.h"
 #include "imr/parse/header_fields.h"
@@ -39,8 +40,22 @@ engine::engine(const classify::vocabulary& words)
     : stages_(std::make_unique<const stages>(words)) {}
 engine::~engine() = default;
 
+namespace {
+
+error over_budget(const cpu_deadline& deadline) {
+    return {errc::too_complex, "the text went over the CPU time limit (" +
+                                   std::to_string(deadline.budget().count()) + " ms)"};
+}
+
+}  // namespace
+
 result<outcome> engine::classify_text(std::string_view raw) const {
+    return classify_text(raw, cpu_deadline::unlimited());
+}
+
+result<outcome> engine::classify_text(std::string_view raw, const cpu_deadline& deadline) const {
     const std::string normalized = text::normalize(raw);
+    if (deadline.passed()) return over_budget(deadline);
     const auto sections = parse::find_sections(normalized);
     if (!sections) {
         return {errc::not_a_determination, "no IMR determination markers found in the text"};
@@ -52,6 +67,7 @@ result<outcome> engine::classify_text(std::string_view raw) const {
     if (split.items.empty()) {
         return {errc::no_decisions_found, "the letter names no disputed item with a decision"};
     }
+    if (deadline.passed()) return over_budget(deadline);
 
     outcome out;
     out.layout = sections->layout;
@@ -71,6 +87,7 @@ result<outcome> engine::classify_text(std::string_view raw) const {
 
     out.items.reserve(split.items.size());
     for (size_t i = 0; i < split.items.size(); ++i) {
+        if (deadline.passed()) return over_budget(deadline);
         bool guessed = false;
         out.items.push_back(classify_item(std::move(split.items[i]), guessed));
         const std::string number = std::to_string(i + 1);
@@ -82,6 +99,9 @@ result<outcome> engine::classify_text(std::string_view raw) const {
     }
     out.summary = summarize(out.items);
     add_missing_field_warnings(out);
+    for (auto& warning : plausibility_warnings(normalized, out.items)) {
+        out.warnings.push_back(std::move(warning));
+    }
     return out;
 }
 

@@ -11,6 +11,7 @@
 #include "imr/classify/vocabulary.h"
 #include "imr/engine/classification_probe.h"
 #include "imr/engine/document_classifier.h"
+#include "imr/engine/plausibility.h"
 #include "imr/input/pdf_text.h"
 #include "imr/output/json_writer.h"
 #include "test_support.h"
@@ -647,6 +648,58 @@ TEST_F(DocumentClassifier, TurnsMalformedEnvelopeIntoBadEnvelopeErrorRecord) {
     ASSERT_TRUE(doc.failure.has_value());
     EXPECT_EQ(doc.failure->code, errc::bad_envelope);
     EXPECT_THAT(doc.json, HasSubstr(R"("code":"bad_envelope")"));
+}
+
+// Regression (issue 8, defect 5): a letter repeated made one outcome of thousands of items
+// and no warning.
+TEST(EngineHostileInput, FlagsADocumentHoldingTwoLetters) {
+    const std::string letter = read_fixture("letters/fdl2015_physical_header.txt");
+    const auto result = shared_engine().classify_text(letter + "\n\n" + letter);
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_THAT(result->warnings, Contains("multiple_letters:count=2"));
+}
+
+TEST(EngineHostileInput, FlagsTwoCaseNumbersAsTwoLetters) {
+    std::string letter = read_fixture("letters/fdl2015_physical_header.txt");
+    letter += "\nSee also CM15-0999999.\n";
+    const auto result = shared_engine().classify_text(letter);
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_THAT(result->warnings, Contains("multiple_letters:count=2"));
+}
+
+TEST(EngineHostileInput, DoesNotFlagOneLetter) {
+    for (const char* name : {"fdl2015_physical_header.txt", "fdl2014_prose_doubled.txt",
+                             "notice2013.txt", "fdl2015_column_header_page_breaks.txt"}) {
+        const auto result = classify_letter(name);
+        ASSERT_TRUE(result.has_value()) << name;
+        for (const auto& warning : result->warnings) {
+            EXPECT_THAT(warning, ::testing::Not(::testing::StartsWith("multiple_letters"))) << name;
+            EXPECT_THAT(warning, ::testing::Not(::testing::StartsWith("implausible"))) << name;
+        }
+    }
+}
+
+TEST(EngineHostileInput, FlagsItemCountsAndRequestsBeyondAnyRealLetter) {
+    std::vector<imr::item> items(imr::implausible_item_count + 1);
+    items[2].request = std::string(imr::implausible_request_bytes + 1, 'x');
+    const auto warnings = imr::plausibility_warnings("", items);
+    EXPECT_THAT(warnings, Contains("implausible_item_count:count=201"));
+    EXPECT_THAT(warnings, Contains("implausible_request_length:item=3"));
+    items.resize(imr::implausible_item_count);
+    EXPECT_THAT(imr::plausibility_warnings("", items),
+                ::testing::Not(Contains("implausible_item_count:count=200")));
+}
+
+TEST(EngineHostileInput, StopsATextOverItsCpuBudget) {
+    const std::string letter = read_fixture("letters/fdl2015_physical_header.txt");
+    const auto result =
+        shared_engine().classify_text(letter, imr::cpu_deadline(std::chrono::milliseconds(0)));
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.err().code, errc::too_complex);
+    EXPECT_THAT(result.err().message, HasSubstr("CPU time limit (0 ms)"));
+    EXPECT_TRUE(shared_engine()
+                    .classify_text(letter, imr::cpu_deadline(std::chrono::seconds(5)))
+                    .has_value());
 }
 
 }  // namespace

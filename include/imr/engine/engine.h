@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "imr/classify/vocabulary.h"
+#include "imr/core/cpu_deadline.h"
 #include "imr/core/error.h"
 #include "imr/core/outcome.h"
 #include "imr/parse/item_splitter.h"
@@ -23,6 +24,10 @@ class engine {
 
     // `text` is letter text as extracted (any line endings, doubled breaks, ...).
     [[nodiscard]] result<outcome> classify_text(std::string_view text) const;
+    // As above, failing with too_complex once `deadline` has passed; it is looked at
+    // between stages and between items.
+    [[nodiscard]] result<outcome> classify_text(std::string_view text,
+                                                const cpu_deadline& deadline) const;
 
   private:
     [[nodiscard]] parse::split_items split_items(const parse::letter_sections& sections,
