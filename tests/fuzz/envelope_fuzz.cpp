@@ -8,6 +8,7 @@
 
 #include "fuzz_support.h"
 #include "imr/input/document_decoder.h"
+#include "imr/input/pdf_text.h"
 #include "imr/output/outcome_json.h"
 
 namespace {
@@ -34,7 +35,11 @@ void check_decoded(const imr::input::decoded_document& decoded) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // One decoder for the whole run, as each worker thread keeps one: state left behind by
     // one document (the parser's buffers, the last id) must not leak into the next.
-    static imr::input::document_decoder decoder;
+    static imr::input::document_decoder decoder = [] {
+        // A pdf_base64 envelope reaches poppler, which would print fragments of broken PDFs.
+        imr::input::silence_pdf_library_diagnostics();
+        return imr::input::document_decoder();
+    }();
     const auto decoded = decoder.decode(imr::fuzz::as_text(data, size));
     if (decoded) {
         check_decoded(*decoded);
