@@ -4,6 +4,7 @@
 
 #include "classify_command.h"
 #include "imr/version.h"
+#include "publish_command.h"
 #include "run_command.h"
 #include "run_settings.h"
 
@@ -35,6 +36,11 @@ int main(int argc, char** argv) {
         "Consume raw documents from Kafka, classify them, produce outcomes and dead letters");
     run_settings.add_options(*run_cmd);
 
+    imr::app::publish_options publish;
+    auto* publish_cmd = app.add_subcommand(
+        "publish", "Put documents on the input topic, each in a JSON envelope (idempotent)");
+    imr::app::add_publish_options(*publish_cmd, publish);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -43,6 +49,7 @@ int main(int argc, char** argv) {
     try {
         if (*classify_cmd) return imr::app::run_classify(classify);
         if (*run_cmd) return imr::app::run_service(run_settings);
+        if (*publish_cmd) return imr::app::run_publish(publish);
     } catch (const std::exception& e) {
         std::cerr << "imr-stream: " << e.what() << '\n';
         return 2;
