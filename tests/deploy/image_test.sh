@@ -134,7 +134,7 @@ check "$n outcomes on $t_out" wait_count "$t_out" "$n" 120 ||
 check "no dead letter" wait_count "$t_dlq" 0 0
 outcomes_valid() {
     timeout 30 kcat -C -b "$brokers" -t "$t_out" -e -q -f '%s\n' >"$tmp/outcomes.jsonl" || return 1
-    python3 "$here/validate_outcomes.py" "$root/schemas" "$tmp/outcomes.jsonl"
+    python3 "$here/check_records.py" outcomes "$root/schemas" "$tmp/outcomes.jsonl"
 }
 check "every outcome valid against schemas/outcome.schema.json" outcomes_valid
 check "imr_documents_classified_total == $n" \
@@ -147,6 +147,15 @@ no_secret() {
     echo "$(wc -l <"$tmp/container.log") log lines, $(wc -l <"$tmp/metrics.prom") metric lines"
 }
 check "the secret is in neither the logs nor /metrics" no_secret
+
+memory_high_water() { # the Helm chart's memory limit (384 MiB) must stay well above this
+    local pid kb
+    pid=$(podman inspect -f '{{.State.Pid}}' "$container")
+    kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
+    echo "VmHWM $((kb / 1024)) MiB after $n letters"
+    ((kb < 384 * 1024 / 2))
+}
+check "resident memory high-water mark under half the chart's 384 MiB limit" memory_high_water
 
 # ---------------------------------------------------------------------------- stop
 stop_clean() {

@@ -45,7 +45,7 @@ check "$n records on the topic" wait_count "$t_raw" "$n" 30
 
 envelopes_valid() {
     timeout 30 kcat -C -b "$brokers" -t "$t_raw" -e -q -f '%k\t%s\n' >"$tmp/records.tsv" || return 1
-    python3 "$here/check_envelopes.py" "$root/schemas" "$tmp/records.tsv" "$tmp/in"
+    python3 "$here/check_records.py" envelopes "$root/schemas" "$tmp/records.tsv" "$tmp/in"
 }
 check "keys are sha256 of the files, values valid envelopes with id = file name" envelopes_valid
 
