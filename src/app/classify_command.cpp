@@ -19,6 +19,7 @@
 #include "imr/input/pdf_text.h"
 #include "imr/observe/classification_metrics.h"
 #include "imr/output/outcome_json.h"
+#include "input_files.h"
 #include "pdf_helper_mode.h"
 
 namespace imr::app {
@@ -27,33 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view stdin_name = "-";
-
-bool is_letter_file(const fs::path& path) {
-    const auto extension = path.extension();
-    return extension == ".txt" || extension == ".pdf" || extension == ".json";
-}
-
-// Files in command-line order; directories contribute their letter files, sorted.
-std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
-    std::vector<std::string> files;
-    for (const auto& input : inputs) {
-        std::error_code ec;
-        if (input != stdin_name && fs::is_directory(input, ec)) {
-            std::vector<std::string> found;
-            for (const auto& entry : fs::recursive_directory_iterator(input, ec)) {
-                if (entry.is_regular_file() && is_letter_file(entry.path()) &&
-                    entry.path().string().find(".gold.") == std::string::npos) {
-                    found.push_back(entry.path().string());
-                }
-            }
-            std::sort(found.begin(), found.end());
-            files.insert(files.end(), found.begin(), found.end());
-        } else {
-            files.push_back(input);
-        }
-    }
-    return files;
-}
 
 // At most `limit` bytes, in large blocks: one byte past the size limit is enough to
 // reject a document as too large, and /dev/zero or an endless pipe is read no further.

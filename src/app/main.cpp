@@ -7,6 +7,7 @@
 #include "imr/input/pdf_helper.h"
 #include "imr/version.h"
 #include "pdf_helper_mode.h"
+#include "publish_command.h"
 #include "report_command.h"
 #include "run_command.h"
 #include "run_settings.h"
@@ -67,6 +68,10 @@ int main(int argc, char** argv) {
         ->add_option("--timeout", report.timeout,
                      "Longest time to read the topic to its end, in seconds")
         ->capture_default_str();
+    imr::app::publish_options publish;
+    auto* publish_cmd = app.add_subcommand(
+        "publish", "Put documents on the input topic, each in a JSON envelope (idempotent)");
+    imr::app::add_publish_options(*publish_cmd, publish);
 
     try {
         app.parse(argc, argv);
@@ -77,6 +82,7 @@ int main(int argc, char** argv) {
         if (*classify_cmd) return imr::app::run_classify(classify);
         if (*run_cmd) return imr::app::run_service(run_settings);
         if (*report_cmd) return imr::app::run_report(report);
+        if (*publish_cmd) return imr::app::run_publish(publish);
     } catch (const std::exception& e) {
         std::cerr << "imr-stream: " << e.what() << '\n';
         return 2;

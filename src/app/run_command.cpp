@@ -57,6 +57,10 @@ int run_service(const run_settings_parser& parser) {
         return 2;
     }
     observe::logger log(observe::parse_log_level(settings.log_level));
+    for (const auto& variable : settings.ignored_environment) {
+        log.warn("environment_variable_ignored",
+                 {{"variable", variable}, {"reason", "names no librdkafka property"}});
+    }
     std::stop_source stop;
     signal_watch signals(stop, log);  // before any other thread exists, so all inherit the mask
     try {

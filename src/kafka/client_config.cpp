@@ -50,6 +50,14 @@ void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::str
     }
 }
 
+bool is_known_property(const std::string& name) {
+    // An empty value is invalid for most properties; only UNKNOWN means the name is wrong.
+    conf_ptr scratch(rd_kafka_conf_new());
+    char errstr[512] = {};
+    return rd_kafka_conf_set(scratch.get(), name.c_str(), "", errstr, sizeof errstr) !=
+           RD_KAFKA_CONF_UNKNOWN;
+}
+
 conf_ptr make_conf(const properties& props) {
     conf_ptr conf(rd_kafka_conf_new());
     if (!conf) throw std::runtime_error("kafka: cannot allocate a configuration");

@@ -73,6 +73,10 @@ using error_ptr = std::unique_ptr<rd_kafka_error_t, error_deleter>;
 // may be credentials (sasl.password, ssl.key.password, ...).
 [[nodiscard]] conf_ptr make_conf(const properties& props);
 
+// True when librdkafka has a property of that name (for either client); says nothing of
+// whether a value would be accepted.
+[[nodiscard]] bool is_known_property(const std::string& name);
+
 // Applies one property; same error contract as make_conf.
 void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::string& value);
 
