@@ -38,6 +38,18 @@ int to_poll_timeout(std::chrono::milliseconds timeout) {
         std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX));
 }
 
+// The broker refused the record itself: no retry or new transaction can deliver it.
+bool refused_by_broker(rd_kafka_resp_err_t err) {
+    return err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ||
+           err == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE ||
+           err == RD_KAFKA_RESP_ERR_INVALID_RECORD;
+}
+
+// Purged by an aborted transaction or at shutdown: expected, and reported as undelivered.
+bool purged(rd_kafka_resp_err_t err) {
+    return err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT;
+}
+
 std::string_view kind_name(stream::output_kind kind) {
     return kind == stream::output_kind::outcome ? "outcome" : "dead_letter";
 }
@@ -141,7 +153,10 @@ stream::produce_status kafka_sink::produce(const stream::output_record& record) 
         return stream::produce_status::queued;
     }
     // On failure librdkafka took neither: the unique_ptrs free them.
-    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) return stream::produce_status::queue_full;
+    // __STATE: a transaction in its abortable-error state takes no records until it is
+    // aborted; the record is offered again after that, like one refused for a full queue.
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL || err == RD_KAFKA_RESP_ERR__STATE)
+        return stream::produce_status::queue_full;
     if (err == RD_KAFKA_RESP_ERR__FATAL) events_.set_fatal(rk_.get(), "produce");
     events_.log().warn("kafka_produce_failed",
                        {{"error", rd_kafka_err2name(err)},
@@ -168,7 +183,9 @@ void kafka_sink::on_delivery(const rd_kafka_message_t& message) {
     report.delivered = message.err == RD_KAFKA_RESP_ERR_NO_ERROR;
     if (!report.delivered) {
         report.error = rd_kafka_err2str(message.err);
-        events_.log().warn(
+        report.refused = refused_by_broker(message.err);
+        events_.log().log(
+            purged(message.err) ? observe::log_level::debug : observe::log_level::warn,
             "kafka_delivery_failed",
             {{"error", rd_kafka_err2name(message.err)},
              {"kind", kind_name(report.kind)},

@@ -15,6 +15,8 @@ namespace {
 // 20 MB letter included) can be fetched.
 constexpr const char* max_fetch_bytes = "33554432";
 
+constexpr int rewind_timeout_ms = 10000;
+
 int to_poll_timeout(std::chrono::milliseconds timeout) {
     return static_cast<int>(
         std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX));
@@ -411,6 +413,40 @@ bool kafka_source::commit_now() {
                                                {"reason", rd_kafka_err2str(err)}});
     if (err == RD_KAFKA_RESP_ERR__FATAL) events_.set_fatal(rk_.get(), "commit");
     return false;
+}
+
+void kafka_source::rewind(const std::vector<stream::topic_partition>& partitions) {
+    if (partitions.empty() || closed_ || events_.fatal()) return;
+    const auto list = to_partition_list(partitions);
+    // Bounded below max.poll.interval.ms; read_committed waits out pending transactional
+    // offset commits (librdkafka asks the broker for stable offsets).
+    if (const auto err = rd_kafka_committed(rk_.get(), list.get(), rewind_timeout_ms);
+        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        events_.set_fatal(rk_.get(), std::string("cannot read committed offsets to rewind: ") +
+                                         rd_kafka_err2name(err));
+        return;
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+        if (list->elems[i].offset < 0) list->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+    if (const error_ptr error(rd_kafka_seek_partitions(rk_.get(), list.get(), rewind_timeout_ms));
+        error) {
+        events_.set_fatal(rk_.get(),
+                          std::string("cannot rewind: ") + rd_kafka_error_string(error.get()));
+        return;
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+        if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            events_.set_fatal(rk_.get(), std::string("cannot rewind a partition: ") +
+                                             rd_kafka_err2name(list->elems[i].err));
+            return;
+        }
+    }
+    events_.log().info("kafka_consumer_rewound", {{"partitions", describe(partitions)}});
+}
+
+group_metadata_ptr kafka_source::group_metadata() const {
+    return group_metadata_ptr(rd_kafka_consumer_group_metadata(rk_.get()));
 }
 
 void kafka_source::close() {

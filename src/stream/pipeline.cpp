@@ -9,6 +9,7 @@ using clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr milliseconds result_wait{5};
+constexpr milliseconds report_wait{10};
 
 std::vector<topic_partition> as_vector(const std::set<topic_partition>& partitions) {
     return {partitions.begin(), partitions.end()};
@@ -18,13 +19,17 @@ std::vector<topic_partition> as_vector(const std::set<topic_partition>& partitio
 
 pipeline::pipeline(record_source& source, record_sink& sink,
                    const processor_factory& make_processor, pipeline_config config,
-                   pipeline_probe& probe, observe::logger& log)
+                   pipeline_probe& probe, observe::logger& log, offset_committer* committer)
     : source_(source),
       sink_(sink),
       config_(config),
       probe_(probe),
       log_(log),
       driver_processor_(make_processor()),
+      own_committer_(committer != nullptr ? nullptr
+                                          : std::make_unique<stored_offsets_committer>(
+                                                source, config.store_interval)),
+      committer_(committer != nullptr ? *committer : *own_committer_),
       pool_(std::max<size_t>(1, config.workers), make_processor) {
     source_.set_rebalance_listener(this);
     sink_.set_delivery_listener(this);
@@ -57,7 +62,7 @@ pipeline_result pipeline::run(std::stop_token stop) {
         if (sink_.fatal()) fail("the producer hit a fatal error");
         if (source_.fatal()) fail("the consumer hit a fatal error");
         apply_flow_control();
-        store_offsets(false);
+        commit_offsets(commit_soon_);
     }
 
     // Graceful stop: no new input, finish what is in flight, then commit and leave.
@@ -66,7 +71,7 @@ pipeline_result pipeline::run(std::stop_token stop) {
         drain(assigned_, config_.drain_timeout);
         if (!sink_.flush(config_.drain_timeout)) log_.warn("producer_flush_timed_out");
     }
-    store_offsets(true);
+    commit_offsets(true);
     if (!failure_ && !source_.commit_now()) {
         probe_.commit_failed();
         log_.warn("final_commit_failed");
@@ -118,37 +123,72 @@ void pipeline::release_all() {
 // per-partition order of outcomes follows the order of inputs.
 void pipeline::release(partition_queue& queue) {
     while (!queue.slots.empty() && queue.slots.begin()->second.ready && !failure_) {
-        slot& head = queue.slots.begin()->second;
-        const produce_status status = sink_.produce(*head.output);
-        if (status == produce_status::queue_full) return;  // retried after the next poll
-        if (status == produce_status::failed) {
-            probe_.produce_rejected(head.output->kind);
-            if (head.output->kind == output_kind::dead_letter) {
-                fail("a dead letter could not be produced");
-                return;
-            }
-            // The outcome was refused (e.g. too large for the topic): keep the input
-            // as a dead letter instead of losing it.
-            head.output = driver_processor_->dead_letter(
-                head.input, "outcome_rejected", "the outcome record was refused by the producer");
-            continue;
-        }
+        if (!produce_head(queue)) return;
         queue.slots.erase(queue.slots.begin());
     }
 }
 
+// False: the head stays (queue full, retried after the next poll) or the pipeline failed.
+bool pipeline::produce_head(partition_queue& queue) {
+    slot& head = queue.slots.begin()->second;
+    if (commit_soon_) return false;  // the open transaction is doomed: nothing more into it
+    if (!committer_.before_produce()) {
+        fail(committer_.failure_reason());
+        return false;
+    }
+    if (head.output->kind == output_kind::outcome &&
+        refused_outcomes_.count({head.input.where, head.input.offset}) > 0) {
+        head.output = driver_processor_->dead_letter(
+            head.input, "outcome_rejected", "the outcome record was refused by the broker");
+    }
+    while (true) {
+        const produce_status status = sink_.produce(*head.output);
+        if (status == produce_status::queued) {
+            ++unreported_;
+            return true;
+        }
+        if (status == produce_status::queue_full) return false;
+        probe_.produce_rejected(head.output->kind);
+        if (head.output->kind == output_kind::dead_letter) {
+            fail("a dead letter could not be produced");
+            return false;
+        }
+        // The outcome was refused (e.g. too large for the topic): keep the input as a
+        // dead letter instead of losing it.
+        head.output = driver_processor_->dead_letter(
+            head.input, "outcome_rejected", "the outcome record was refused by the producer");
+    }
+}
+
 void pipeline::on_delivery(const delivery_report& report) {
+    if (unreported_ > 0) --unreported_;
     if (!report.delivered) {
         probe_.delivery_failed(report.kind);
-        log_.error("delivery_failed",
-                   {{"kind", report.kind == output_kind::outcome ? "outcome" : "dead_letter"},
-                    {"topic", report.source.topic},
-                    {"partition", static_cast<int64_t>(report.source.partition)},
-                    {"offset", report.source_offset},
-                    {"error", report.error}});
-        // Not delivered after the client's own retries: stop before anything later is
-        // committed past this input.
-        fail("a record could not be delivered");
+        // In a transaction, records purged by an abort come back here too: expected noise.
+        const auto level = committer_.delivery_failure_is_fatal() ? observe::log_level::error
+                           : report.refused                       ? observe::log_level::warn
+                                                                  : observe::log_level::debug;
+        log_.log(level, "delivery_failed",
+                 {{"kind", report.kind == output_kind::outcome ? "outcome" : "dead_letter"},
+                  {"topic", report.source.topic},
+                  {"partition", static_cast<int64_t>(report.source.partition)},
+                  {"offset", report.source_offset},
+                  {"error", report.error}});
+        if (committer_.delivery_failure_is_fatal()) {
+            // Not delivered after the client's own retries: stop before anything later is
+            // committed past this input.
+            fail("a record could not be delivered");
+            return;
+        }
+        // Transactional: the open transaction cannot commit; end (abort) it now and redo
+        // its inputs. An outcome the broker refused comes back as a dead letter; a refused
+        // dead letter would fail again on every attempt.
+        commit_soon_ = true;
+        if (report.refused && report.kind == output_kind::outcome) {
+            refused_outcomes_.insert({report.source, report.source_offset});
+        } else if (report.refused) {
+            fail("a dead letter was refused by the broker");
+        }
         return;
     }
     std::optional<milliseconds> latency;
@@ -185,14 +225,68 @@ void pipeline::apply_flow_control() {
     }
 }
 
-void pipeline::store_offsets(bool force) {
-    const auto now = clock::now();
-    if (!force && now - last_store_ < config_.store_interval) return;
-    last_store_ = now;
-    auto advanced = tracker_.take_advanced();
-    if (advanced.empty()) return;
-    source_.store(advanced);
-    probe_.offsets_stored(advanced.size());
+void pipeline::commit_offsets(bool force) {
+    if (!force && !committer_.due(clock::now())) return;
+    // Transactional offsets must cover exactly the delivered outputs: wait for the reports
+    // of everything produced. If that takes too long, the transaction stays open and the
+    // commit is tried again at the next tick.
+    if (committer_.needs_delivered_outputs() && !await_deliveries()) return;
+    commit_soon_ = false;
+    const auto advanced = tracker_.take_advanced();
+    switch (committer_.commit(advanced)) {
+        case commit_result::done:
+            if (!advanced.empty()) probe_.offsets_stored(advanced.size());
+            forget_refused(advanced);
+            return;
+        case commit_result::rewind:
+            probe_.commit_failed();
+            rewind();
+            return;
+        case commit_result::fatal:
+            fail(committer_.failure_reason());
+            return;
+    }
+}
+
+// Waits for the delivery reports of everything produced, in short slices so that a failed
+// delivery (which dooms the transaction: the rest would wait in vain) ends the wait.
+// False: neither happened within the drain timeout; the commit is tried again later.
+bool pipeline::await_deliveries() {
+    const auto deadline = clock::now() + config_.drain_timeout;
+    while (unreported_ > 0 && !commit_soon_ && !failure_) {
+        if (clock::now() >= deadline) return false;
+        sink_.poll(report_wait);
+    }
+    return true;
+}
+
+// A refused outcome is a dead letter in every later attempt until its input is committed.
+void pipeline::forget_refused(const std::vector<committed_offset>& committed) {
+    for (const auto& c : committed) {
+        std::erase_if(refused_outcomes_, [&](const auto& refused) {
+            return refused.first == c.where && refused.second < c.next_offset;
+        });
+    }
+}
+
+// The outputs since the last commit were discarded (an aborted transaction): drop every
+// result still in flight and take the inputs again from the committed offsets. Results
+// of the old epoch that workers still return are ignored by collect().
+void pipeline::rewind() {
+    sink_.flush(milliseconds{0});  // reports of the aborted records, before forgetting
+    commit_soon_ = false;
+    size_t dropped = 0;
+    std::vector<topic_partition> partitions;  // every partition with a queue is owned
+    for (auto& [p, queue] : queues_) {
+        dropped += tracker_.in_flight(p);
+        tracker_.forget(p);
+        queue = partition_queue{next_epoch_++, {}};
+        partitions.push_back(p);
+    }
+    source_.rewind(partitions);
+    probe_.in_flight(tracker_.in_flight());
+    log_.warn("pipeline_rewound", {{"partitions", static_cast<int64_t>(partitions.size())},
+                                   {"dropped_in_flight", static_cast<int64_t>(dropped)}});
 }
 
 bool pipeline::pending_in(const std::set<topic_partition>& partitions) const {
@@ -234,11 +328,7 @@ void pipeline::on_revoked(const std::vector<topic_partition>& partitions) {
     // Finish what we can so the next owner redoes as little as possible; what is still
     // in flight at the deadline is dropped uncommitted (at-least-once).
     drain(revoked, config_.drain_timeout);
-    std::vector<committed_offset> final_offsets;
-    for (const auto& p : revoked) {
-        if (auto next = tracker_.watermark(p)) final_offsets.push_back({p, *next});
-    }
-    if (!final_offsets.empty()) source_.store(final_offsets);
+    commit_offsets(true);
     if (paused_) source_.resume(partitions);  // leave no stale pause flag behind
     size_t abandoned = 0;
     for (const auto& p : revoked) {

@@ -3,6 +3,7 @@
 // In-memory stand-ins for the Kafka source and sink, so the pipeline's ordering,
 // back-pressure, rebalance and failure handling are tested without a broker.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -53,6 +54,7 @@ class fake_source final : public record_source {
                     ++it;
                     continue;
                 }
+                taken_.push_back(*it);
                 out.push_back(std::move(*it));
                 it = pending_.erase(it);
             }
@@ -78,8 +80,26 @@ class fake_source final : public record_source {
     }
     bool commit_now() override {
         std::lock_guard lock(mutex_);
-        committed_ = stored_;
+        for (const auto& [where, next] : stored_) committed_[where] = next;
         return true;
+    }
+    // Hands out again, before anything not yet taken, what was taken at or after the
+    // committed offset (the start when nothing is committed).
+    void rewind(const std::vector<topic_partition>& partitions) override {
+        std::lock_guard lock(mutex_);
+        ++rewinds_;
+        std::deque<input_record> again;
+        for (const auto& r : taken_) {
+            if (std::find(partitions.begin(), partitions.end(), r.where) == partitions.end())
+                continue;
+            const auto committed = committed_.find(r.where);
+            if (r.offset >= (committed != committed_.end() ? committed->second : 0))
+                again.push_back(r);
+        }
+        std::erase_if(taken_, [&](const input_record& r) {
+            return std::find(partitions.begin(), partitions.end(), r.where) != partitions.end();
+        });
+        pending_.insert(pending_.begin(), again.begin(), again.end());
     }
     void close() override { closed_ = true; }
 
@@ -109,11 +129,22 @@ class fake_source final : public record_source {
         return resume_calls_;
     }
     bool closed() const { return closed_; }
+    size_t rewinds() const {
+        std::lock_guard lock(mutex_);
+        return rewinds_;
+    }
+    // What a transactional committer commits with its transaction.
+    void commit(const std::vector<committed_offset>& offsets) {
+        std::lock_guard lock(mutex_);
+        for (const auto& o : offsets) committed_[o.where] = o.next_offset;
+    }
 
   private:
     mutable std::mutex mutex_;
     rebalance_listener* listener_ = nullptr;
     std::deque<input_record> pending_;
+    std::vector<input_record> taken_;
+    size_t rewinds_ = 0;
     std::deque<std::function<void(rebalance_listener&)>> events_;
     std::set<topic_partition> paused_;
     std::map<topic_partition, int64_t> stored_;
@@ -133,6 +164,13 @@ class fake_sink final : public record_sink {
     produce_status produce(const output_record& record) override {
         std::lock_guard lock(mutex_);
         if (refuse_kind_ && *refuse_kind_ == record.kind) return produce_status::failed;
+        if (reject_offset_ && record.kind == output_kind::outcome &&
+            *reject_offset_ == std::pair{record.source, record.source_offset}) {
+            reject_offset_.reset();  // refused by the broker once, as if too large
+            rejected_.push_back(record);
+            ++refused_count_;
+            return produce_status::queued;
+        }
         produced_.push_back(record);
         undelivered_.push_back(record);
         return produce_status::queued;
@@ -158,6 +196,15 @@ class fake_sink final : public record_sink {
         std::lock_guard lock(mutex_);
         fail_kind_ = kind;
     }
+    // The outcome of this input is refused by the "broker" (a failed, refused delivery).
+    void reject_outcome_of(topic_partition where, int64_t offset) {
+        std::lock_guard lock(mutex_);
+        reject_offset_ = std::pair{std::move(where), offset};
+    }
+    size_t refused_count() const {
+        std::lock_guard lock(mutex_);
+        return refused_count_;
+    }
     std::vector<output_record> produced() const {
         std::lock_guard lock(mutex_);
         return produced_;
@@ -166,12 +213,23 @@ class fake_sink final : public record_sink {
   private:
     void deliver() {
         std::vector<output_record> batch;
+        std::vector<output_record> rejected;
         std::optional<output_kind> fail_kind;
         {
             std::lock_guard lock(mutex_);
             if (corked_) return;
             batch.swap(undelivered_);
             fail_kind = fail_kind_;
+            rejected.swap(rejected_);
+        }
+        for (const auto& r : rejected) {
+            delivery_report report;
+            report.kind = r.kind;
+            report.source = r.source;
+            report.source_offset = r.source_offset;
+            report.error = "Broker: Message size too large";
+            report.refused = true;
+            if (listener_ != nullptr) listener_->on_delivery(report);
         }
         for (const auto& r : batch) {
             delivery_report report;
@@ -193,6 +251,9 @@ class fake_sink final : public record_sink {
     bool corked_ = false;
     std::optional<output_kind> refuse_kind_;
     std::optional<output_kind> fail_kind_;
+    std::optional<std::pair<topic_partition, int64_t>> reject_offset_;
+    std::vector<output_record> rejected_;
+    size_t refused_count_ = 0;
 };
 
 // Echoes the input as an outcome after a delay that depends on the offset, so results

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "imr/observe/logger.h"
+#include "imr/stream/offset_committer.h"
 #include "imr/stream/offset_tracker.h"
 #include "imr/stream/pipeline_probe.h"
 #include "imr/stream/record_processor.h"
@@ -38,15 +39,20 @@ struct pipeline_result {
     std::string reason;  // why it stopped, for the log
 };
 
-// consume -> classify -> produce, at least once. One driver thread (the caller of run)
-// does every client call: it polls the source, hands inputs to the worker pool, produces
-// results in offset order per partition, takes delivery reports, and stores only the
-// contiguous low watermark of delivered inputs. A dead letter counts as delivered.
+// consume -> classify -> produce. One driver thread (the caller of run) does every client
+// call: it polls the source, hands inputs to the worker pool, produces results in offset
+// order per partition, takes delivery reports, and hands only the contiguous low
+// watermark of delivered inputs to the offset committer. A dead letter counts as
+// delivered. The committer decides the guarantee: without one, watermarks are stored in
+// the source (at least once); a transactional one commits them with the outputs (exactly
+// once) and may ask for a rewind, after which the uncommitted inputs are taken again.
 // If a dead letter cannot be written, the pipeline stops rather than skip the input.
 class pipeline final : private rebalance_listener, private delivery_listener {
   public:
+    // `committer`, when given, must outlive the pipeline.
     pipeline(record_source& source, record_sink& sink, const processor_factory& make_processor,
-             pipeline_config config, pipeline_probe& probe, observe::logger& log);
+             pipeline_config config, pipeline_probe& probe, observe::logger& log,
+             offset_committer* committer = nullptr);
     ~pipeline() override;
     pipeline(const pipeline&) = delete;
     pipeline& operator=(const pipeline&) = delete;
@@ -75,7 +81,11 @@ class pipeline final : private rebalance_listener, private delivery_listener {
     void release(partition_queue& queue);
     void release_all();
     void apply_flow_control();
-    void store_offsets(bool force);
+    bool produce_head(partition_queue& queue);
+    void commit_offsets(bool force);
+    [[nodiscard]] bool await_deliveries();
+    void forget_refused(const std::vector<committed_offset>& committed);
+    void rewind();
     void drain(const std::set<topic_partition>& partitions, std::chrono::milliseconds timeout);
     [[nodiscard]] bool pending_in(const std::set<topic_partition>& partitions) const;
     void fail(std::string reason);
@@ -86,6 +96,8 @@ class pipeline final : private rebalance_listener, private delivery_listener {
     pipeline_probe& probe_;
     observe::logger& log_;
     std::unique_ptr<record_processor> driver_processor_;  // dead letters built on the driver
+    std::unique_ptr<offset_committer> own_committer_;     // when none is given: at least once
+    offset_committer& committer_;
     worker_pool pool_;
     offset_tracker tracker_;
     std::map<topic_partition, partition_queue> queues_;
@@ -94,7 +106,12 @@ class pipeline final : private rebalance_listener, private delivery_listener {
     std::optional<std::chrono::steady_clock::time_point> full_since_;
     uint64_t next_epoch_ = 1;
     std::optional<std::string> failure_;
-    std::chrono::steady_clock::time_point last_store_{};
+    // Inputs whose outcome the broker refused inside an aborted transaction: when they are
+    // taken again they become dead letters (`outcome_rejected`) instead.
+    std::set<std::pair<topic_partition, int64_t>> refused_outcomes_;
+    bool commit_soon_ = false;
+    size_t unreported_ = 0;  // produced records whose delivery report has not come yet  // a
+                             // delivery failed: the open transaction must end now
 };
 
 }  // namespace imr::stream

@@ -39,6 +39,9 @@ class record_source {
     virtual void store(const std::vector<committed_offset>& offsets) = 0;
     // Commits what is stored, waiting for the broker's answer.
     virtual bool commit_now() = 0;
+    // Goes back to the committed offsets of `partitions` (their next records are the first
+    // ones not committed): the work taken since the last commit is redone.
+    virtual void rewind(const std::vector<topic_partition>& partitions) = 0;
     // Leaves the group after a final commit.
     virtual void close() = 0;
     // A fatal client error: the process must stop.
