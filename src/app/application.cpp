@@ -111,8 +111,10 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
     config.workers = settings.workers == 0 ? std::max(1u, std::thread::hardware_concurrency())
                                            : settings.workers;
     config.max_in_flight = settings.max_in_flight;
+    config.max_in_flight_bytes = settings.max_in_flight_bytes;
     config.poll_batch = settings.poll_batch;
     config.drain_timeout = settings.shutdown_timeout;
+    config.shutdown_timeout = settings.shutdown_timeout;
     const stream::processor_factory make_processor = [&] {
         return std::make_unique<stream::classify_processor>(shared_engine, limits,
                                                             classification_probe);
@@ -130,15 +132,24 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
                               transactions ? &*transactions : nullptr);
     std::stop_callback mark_stopping(stop, [&] { health.set_stopping(true); });
     const stream::pipeline_result result = pipeline.run(stop);
-    if (!result.clean) {
+    if (result.failed) {
         const std::string detail = transactions && sink.fatal() ? transactions->failure_reason()
                                    : sink.fatal()               ? sink.fatal_reason()
                                    : source.fatal()             ? source.fatal_reason()
                                                                 : result.reason;
         log.error("service_failed", {{"reason", detail}});
-        return 1;
+        return exit_failed;
     }
-    log.info("service_stopped");
+    if (!result.clean) {
+        // Nothing is lost (the offsets of abandoned work were not committed), but the stop
+        // was not the graceful one asked for: say so to whoever watches exit codes.
+        log.warn("service_stopped",
+                 {{"clean", false},
+                  {"abandoned_in_flight", static_cast<int64_t>(result.abandoned)},
+                  {"reason", result.reason}});
+        return exit_abandoned;
+    }
+    log.info("service_stopped", {{"clean", true}});
     return 0;
 }
 

@@ -62,6 +62,9 @@ const std::vector<setting>& settings_table() {
         {"max-in-flight", "IMR_MAX_IN_FLIGHT",
          "Documents taken but not yet delivered before partitions pause",
          [](run_settings& s, const std::string& v) { s.max_in_flight = parse_count(v, 1); }},
+        {"max-in-flight-bytes", "IMR_MAX_IN_FLIGHT_BYTES",
+         "Input bytes taken but not yet delivered before partitions pause (memory bound)",
+         [](run_settings& s, const std::string& v) { s.max_in_flight_bytes = parse_count(v, 1); }},
         {"poll-batch", "IMR_POLL_BATCH", "Most records taken per poll",
          [](run_settings& s, const std::string& v) { s.poll_batch = parse_count(v, 1); }},
         {"queued-max-kbytes", "IMR_QUEUED_MAX_KBYTES", "librdkafka prefetch cap per consumer, KiB",
@@ -73,7 +76,7 @@ const std::vector<setting>& settings_table() {
          "Largest document accepted; larger ones are dead-lettered as too_large",
          [](run_settings& s, const std::string& v) { s.max_input_bytes = parse_count(v, 1); }},
         {"shutdown-timeout-ms", "IMR_SHUTDOWN_TIMEOUT_MS",
-         "How long SIGTERM waits for in-flight work",
+         "The whole graceful stop after SIGTERM (finish, flush, commit, leave the group)",
          [](run_settings& s, const std::string& v) {
              s.shutdown_timeout = std::chrono::milliseconds(parse_count(v, 0));
          }},

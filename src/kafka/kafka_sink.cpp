@@ -29,6 +29,7 @@ struct delivery_token {
     stream::output_kind kind;
     stream::topic_partition source;
     int64_t source_offset;
+    uint64_t source_generation;
     std::size_t bytes;
     std::optional<int64_t> source_timestamp_ms;
 };
@@ -132,17 +133,19 @@ stream::produce_status kafka_sink::produce(const stream::output_record& record) 
         }
     }
     auto token = std::make_unique<delivery_token>(
-        delivery_token{record.kind, record.source, record.source_offset, record.value.size(),
-                       record.source_timestamp_ms});
+        delivery_token{record.kind, record.source, record.source_offset, record.source_generation,
+                       record.value.size(), record.source_timestamp_ms});
 
     // A null key (not an empty one) when the record has none.
     const void* key = record.key ? record.key->data() : nullptr;
     const std::size_t key_size = record.key ? record.key->size() : 0;
+    // Likewise a null value stays null (a dead letter of a null input).
+    const void* value = record.value.is_null() ? nullptr : record.value.data();
     // RD_KAFKA_MSG_F_COPY: the caller's record may go away as soon as we return.
     const auto err = rd_kafka_producev(
         rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(key, key_size),
-        RD_KAFKA_V_VALUE(const_cast<char*>(record.value.data()), record.value.size()),
+        RD_KAFKA_V_VALUE(const_cast<void*>(value), record.value.size()),
         RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_OPAQUE(token.get()), RD_KAFKA_V_END);
 
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -178,6 +181,8 @@ void kafka_sink::on_delivery(const rd_kafka_message_t& message) {
     report.kind = token->kind;
     report.source = std::move(token->source);
     report.source_offset = token->source_offset;
+    report.source_generation = token->source_generation;
+    if (message.rkt != nullptr) report.topic = rd_kafka_topic_name(message.rkt);
     report.bytes = token->bytes;
     report.source_timestamp_ms = token->source_timestamp_ms;
     report.delivered = message.err == RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -189,7 +194,7 @@ void kafka_sink::on_delivery(const rd_kafka_message_t& message) {
             "kafka_delivery_failed",
             {{"error", rd_kafka_err2name(message.err)},
              {"kind", kind_name(report.kind)},
-             {"topic", message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : ""},
+             {"topic", report.topic},
              {"source_topic", report.source.topic},
              {"source_partition", report.source.partition},
              {"source_offset", report.source_offset}});

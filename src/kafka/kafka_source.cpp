@@ -22,6 +22,38 @@ int to_poll_timeout(std::chrono::milliseconds timeout) {
         std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX));
 }
 
+std::chrono::milliseconds until(std::chrono::steady_clock::time_point deadline) {
+    return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now()),
+                    std::chrono::milliseconds{0});
+}
+
+struct queue_deleter {
+    void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
+};
+struct event_deleter {
+    void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
+};
+using queue_ptr = std::unique_ptr<rd_kafka_queue_t, queue_deleter>;
+using event_ptr = std::unique_ptr<rd_kafka_event_t, event_deleter>;
+
+// A commit that waits at most `timeout` for the broker: the synchronous rd_kafka_commit
+// waits as long as the coordinator is away (46 s seen after an outage). On timeout the
+// commit may still land later; nothing waits for it. `offsets` null: what is stored.
+rd_kafka_resp_err_t bounded_commit(rd_kafka_t* rk, const rd_kafka_topic_partition_list_t* offsets,
+                                   std::chrono::milliseconds timeout) {
+    const queue_ptr queue(rd_kafka_queue_new(rk));
+    const auto err = rd_kafka_commit_queue(rk, offsets, queue.get(), nullptr, nullptr);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return err;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        const event_ptr event(rd_kafka_queue_poll(queue.get(), to_poll_timeout(until(deadline))));
+        if (!event) return RD_KAFKA_RESP_ERR__TIMED_OUT;
+        if (rd_kafka_event_type(event.get()) == RD_KAFKA_EVENT_OFFSET_COMMIT)
+            return rd_kafka_event_error(event.get());
+    }
+}
+
 // "topic[0],topic[3]" for log lines; partition numbers are not letter content.
 std::string describe(const std::vector<stream::topic_partition>& partitions) {
     std::string text;
@@ -35,8 +67,9 @@ std::string describe(const std::vector<stream::topic_partition>& partitions) {
     return text;
 }
 
-stream::input_record copy_record(const rd_kafka_message_t& message) {
+stream::input_record copy_record(const rd_kafka_message_t& message, uint64_t generation) {
     stream::input_record record;
+    record.generation = generation;
     record.where.topic = rd_kafka_topic_name(message.rkt);
     record.where.partition = message.partition;
     record.offset = message.offset;
@@ -45,8 +78,9 @@ stream::input_record copy_record(const rd_kafka_message_t& message) {
         record.timestamp_ms = ts;
     if (message.key != nullptr)
         record.key.emplace(static_cast<const char*>(message.key), message.key_len);
+    // A null value stays null (payload's default), distinct from an empty one.
     if (message.payload != nullptr)
-        record.value.assign(static_cast<const char*>(message.payload), message.len);
+        record.value = std::string(static_cast<const char*>(message.payload), message.len);
 
     rd_kafka_headers_t* headers = nullptr;  // owned by the message
     if (rd_kafka_message_headers(&message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
@@ -72,7 +106,8 @@ stream::input_record copy_record(const rd_kafka_message_t& message) {
 kafka_source::kafka_source(std::string_view brokers, std::string_view group_id,
                            const std::vector<std::string>& topics, const properties& extra,
                            observe::logger& log, consumer_options options)
-    : events_(log, "consumer", std::move(options.on_statistics)) {
+    : events_(log, "consumer", std::move(options.on_statistics)),
+      commit_timeout_(options.commit_timeout) {
     if (topics.empty()) throw std::invalid_argument("kafka_source: no topics to subscribe to");
 
     properties props{
@@ -127,13 +162,14 @@ kafka_source::kafka_source(std::string_view brokers, std::string_view group_id,
 
 kafka_source::~kafka_source() {
     try {
-        close();
+        (void)close(std::chrono::milliseconds(commit_timeout_));
     } catch (...) {
         // Nothing sensible to do in a destructor; rd_kafka_destroy below still leaves the group.
     }
-    if (rk_ && events_.fatal()) {
+    if (rk_ && (events_.fatal() || close_abandoned_)) {
         // librdkafka refuses to close a consumer in the fatal state, and a plain
-        // rd_kafka_destroy would try that close again and wait for it forever.
+        // rd_kafka_destroy would try that close again and wait for it forever; after a
+        // close that ran out of time, waiting again would overrun the shutdown budget.
         rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
         return;
     }
@@ -174,7 +210,7 @@ void kafka_source::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     try {
         const auto list = from_partition_list(partitions);
         switch (err) {
-            case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS: {
                 assign(rk, partitions, cooperative);
                 // The cooperative protocol assigns empty increments on every round; they
                 // change nothing, so they are neither news nor worth a listener call.
@@ -185,15 +221,18 @@ void kafka_source::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                 log.info("kafka_partitions_assigned", {{"protocol", protocol},
                                                        {"count", static_cast<int64_t>(list.size())},
                                                        {"partitions", describe(list)}});
+                const uint64_t generation = next_generation_++;
+                for (const auto& p : list) generations_[p] = generation;
                 if (listener_ != nullptr) {
                     try {
-                        listener_->on_assigned(list);
+                        listener_->on_assigned(list, generation);
                     } catch (const std::exception& e) {
                         log.error("kafka_rebalance_listener_failed",
                                   {{"phase", "assigned"}, {"reason", e.what()}});
                     }
                 }
                 break;
+            }
 
             case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS: {
                 const bool lost = rd_kafka_assignment_lost(rk) != 0;
@@ -221,7 +260,7 @@ void kafka_source::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                     commit_stored(rk, list);
                 }
                 unassign(rk, partitions, cooperative);
-                for (const auto& p : list) stored_.erase(p);
+                forget(list);
                 break;
             }
 
@@ -230,7 +269,7 @@ void kafka_source::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                                     {"reason", rd_kafka_err2str(err)},
                                                     {"protocol", protocol}});
                 unassign(rk, partitions, cooperative);  // bring librdkafka's state back in sync
-                for (const auto& p : list) stored_.erase(p);
+                forget(list);
                 break;
         }
     } catch (const std::exception& e) {
@@ -286,9 +325,11 @@ void kafka_source::commit_stored(rd_kafka_t* rk,
         }
     }
     if (offsets->cnt == 0) return;
-    // Synchronous: the next owner must start after what we finished, not at the last
-    // auto-commit.
-    const auto err = rd_kafka_commit(rk, offsets.get(), 0);
+    // Waited for: the next owner must start after what we finished, not at the last
+    // auto-commit. Bounded: by the commit timeout, and when closing by its deadline.
+    auto timeout = commit_timeout_;
+    if (close_deadline_) timeout = std::min(timeout, until(*close_deadline_));
+    const auto err = bounded_commit(rk, offsets.get(), timeout);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
         events_.log().info("kafka_committed_on_revoke", {{"count", offsets->cnt}});
         return;
@@ -299,15 +340,34 @@ void kafka_source::commit_stored(rd_kafka_t* rk,
     if (err == RD_KAFKA_RESP_ERR__FATAL) events_.set_fatal(rk, "commit on revoke");
 }
 
+void kafka_source::forget(const std::vector<stream::topic_partition>& partitions) {
+    for (const auto& p : partitions) {
+        stored_.erase(p);
+        generations_.erase(p);
+    }
+}
+
+uint64_t kafka_source::generation_of(const rd_kafka_message_t& message) const {
+    const stream::topic_partition where{rd_kafka_topic_name(message.rkt), message.partition};
+    const auto it = generations_.find(where);
+    return it == generations_.end() ? 0 : it->second;  // 0: no session has it
+}
+
 std::vector<stream::input_record> kafka_source::poll(std::size_t max_records,
-                                                     std::chrono::milliseconds timeout) {
+                                                     std::chrono::milliseconds timeout,
+                                                     std::size_t max_bytes) {
     std::vector<stream::input_record> records;
     // After a fatal error nothing more may be processed: it could never be committed.
     if (closed_ || max_records == 0 || events_.fatal()) return records;
 
     int wait_ms = to_poll_timeout(timeout);
+    std::size_t bytes = 0;
     // Bounded by max_records polls so that a burst of error events cannot keep us here.
-    for (std::size_t polled = 0; polled < max_records && records.size() < max_records; ++polled) {
+    // The rebalance callback may run inside any of these polls: each record is stamped
+    // with its partition's generation as it is read, so records read before a revoke keep
+    // the generation that ended.
+    for (std::size_t polled = 0;
+         polled < max_records && records.size() < max_records && bytes < max_bytes; ++polled) {
         const message_ptr message(rd_kafka_consumer_poll(rk_.get(), wait_ms));
         wait_ms = 0;  // only the first call waits; then take what is already fetched
         if (!message) break;
@@ -315,7 +375,8 @@ std::vector<stream::input_record> kafka_source::poll(std::size_t max_records,
             on_message_error(*message);
             continue;
         }
-        records.push_back(copy_record(*message));
+        records.push_back(copy_record(*message, generation_of(*message)));
+        bytes += message->len;
         // `message` is destroyed here: librdkafka's buffer is released at once.
     }
     return records;
@@ -403,9 +464,9 @@ void kafka_source::store(const std::vector<stream::committed_offset>& offsets) {
     }
 }
 
-bool kafka_source::commit_now() {
+bool kafka_source::commit_now(std::chrono::milliseconds timeout) {
     if (closed_) return false;
-    const auto err = rd_kafka_commit(rk_.get(), nullptr, 0);
+    const auto err = bounded_commit(rk_.get(), nullptr, timeout);
     // __NO_OFFSET: nothing stored since the last commit, which is success.
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return true;
     events_.log().warn("kafka_commit_failed", {{"when", "commit_now"},
@@ -415,8 +476,13 @@ bool kafka_source::commit_now() {
     return false;
 }
 
-void kafka_source::rewind(const std::vector<stream::topic_partition>& partitions) {
-    if (partitions.empty() || closed_ || events_.fatal()) return;
+uint64_t kafka_source::rewind(const std::vector<stream::topic_partition>& partitions) {
+    // Records already fetched from the old position are told apart by their generation.
+    const uint64_t generation = next_generation_++;
+    for (const auto& p : partitions) {
+        if (generations_.count(p) > 0) generations_[p] = generation;
+    }
+    if (partitions.empty() || closed_ || events_.fatal()) return generation;
     const auto list = to_partition_list(partitions);
     // Bounded below max.poll.interval.ms; read_committed waits out pending transactional
     // offset commits (librdkafka asks the broker for stable offsets).
@@ -424,7 +490,7 @@ void kafka_source::rewind(const std::vector<stream::topic_partition>& partitions
         err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         events_.set_fatal(rk_.get(), std::string("cannot read committed offsets to rewind: ") +
                                          rd_kafka_err2name(err));
-        return;
+        return generation;
     }
     for (int i = 0; i < list->cnt; ++i) {
         if (list->elems[i].offset < 0) list->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
@@ -433,36 +499,57 @@ void kafka_source::rewind(const std::vector<stream::topic_partition>& partitions
         error) {
         events_.set_fatal(rk_.get(),
                           std::string("cannot rewind: ") + rd_kafka_error_string(error.get()));
-        return;
+        return generation;
     }
     for (int i = 0; i < list->cnt; ++i) {
         if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
             events_.set_fatal(rk_.get(), std::string("cannot rewind a partition: ") +
                                              rd_kafka_err2name(list->elems[i].err));
-            return;
+            return generation;
         }
     }
-    events_.log().info("kafka_consumer_rewound", {{"partitions", describe(partitions)}});
+    events_.log().info(
+        "kafka_consumer_rewound",
+        {{"partitions", describe(partitions)}, {"generation", static_cast<int64_t>(generation)}});
+    return generation;
 }
 
 group_metadata_ptr kafka_source::group_metadata() const {
     return group_metadata_ptr(rd_kafka_consumer_group_metadata(rk_.get()));
 }
 
-void kafka_source::close() {
-    if (closed_ || !rk_) return;
+bool kafka_source::close(std::chrono::milliseconds timeout) {
+    if (closed_ || !rk_) return true;
     closed_ = true;
-    // Revokes the assignment through the rebalance callback (listener, then the
-    // synchronous commit of stored offsets), then leaves the group. In the fatal state
-    // librdkafka refuses (returns __FATAL) and nothing more is committed.
-    const auto err = rd_kafka_consumer_close(rk_.get());
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    close_deadline_ = std::chrono::steady_clock::now() + timeout;
+    // Revokes the assignment (listener, then the commit of stored offsets) and leaves the
+    // group, in the background, while we serve its events until the deadline. In the
+    // fatal state librdkafka refuses and nothing more is committed.
+    const queue_ptr queue(rd_kafka_queue_new(rk_.get()));
+    if (const error_ptr error(rd_kafka_consumer_close_queue(rk_.get(), queue.get())); error) {
         events_.log().warn("kafka_consumer_close_failed",
-                           {{"error", rd_kafka_err2name(err)}, {"reason", rd_kafka_err2str(err)}});
-        return;
+                           {{"error", rd_kafka_error_name(error.get())},
+                            {"reason", rd_kafka_error_string(error.get())}});
+        close_abandoned_ = true;
+        return false;
+    }
+    while (rd_kafka_consumer_closed(rk_.get()) == 0) {
+        const auto left = until(*close_deadline_);
+        if (left.count() == 0) {
+            events_.log().warn("kafka_consumer_close_timed_out", {});
+            close_abandoned_ = true;
+            return false;
+        }
+        const event_ptr event(rd_kafka_queue_poll(
+            queue.get(), to_poll_timeout(std::min(left, std::chrono::milliseconds{100}))));
+        if (event && rd_kafka_event_type(event.get()) == RD_KAFKA_EVENT_REBALANCE) {
+            on_rebalance(rk_.get(), rd_kafka_event_error(event.get()),
+                         *rd_kafka_event_topic_partition_list(event.get()));
+        }
     }
     events_.log().info("kafka_consumer_closed",
                        {{"rebalances", static_cast<uint64_t>(rebalance_count())}});
+    return true;
 }
 
 }  // namespace imr::kafka

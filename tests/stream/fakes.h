@@ -8,8 +8,11 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,34 +33,41 @@ inline input_record make_input(std::string topic, int32_t partition, int64_t off
     return r;
 }
 
-// Hands out scripted records; honours pause/resume; can fire rebalances on demand.
+// A consumer-group member over in-memory partition logs. Like Kafka it reads each
+// assigned, unpaused partition from its position, and an assignment starts at the
+// committed offset (a revoke commits what is stored first), so a re-assign rewinds.
+// Every record is stamped with the generation of its partition's assignment. Partitions
+// are assigned on the first poll unless the test scripts assignments itself. Rebalances
+// can be scripted before a poll or in the middle of a poll's batch, after `n` records,
+// as librdkafka may run the rebalance callback inside its consumer poll loop.
 class fake_source final : public record_source {
   public:
+    using event = std::function<void(fake_source&)>;
+
     void set_rebalance_listener(rebalance_listener* listener) override { listener_ = listener; }
 
-    std::vector<input_record> poll(size_t max_records, std::chrono::milliseconds timeout) override {
-        std::function<void(rebalance_listener&)> event;
+    std::vector<input_record> poll(size_t max_records, std::chrono::milliseconds timeout,
+                                   size_t max_bytes) override {
         {
             std::lock_guard lock(mutex_);
             ++polls_;
-            if (!events_.empty()) {
-                event = std::move(events_.front());
-                events_.pop_front();
+            if (!scripted_ && !ever_assigned_ && !logs_.empty()) {
+                events_.push_back({0, [](fake_source& s) { s.assign(s.partitions()); }});
             }
         }
-        if (event && listener_ != nullptr) event(*listener_);
         std::vector<input_record> out;
+        size_t bytes = 0;
+        run_events_due(0);
+        while (out.size() < max_records && bytes < max_bytes) {
+            std::optional<input_record> next = take_one();
+            if (!next) break;
+            bytes += next->value.size();
+            out.push_back(std::move(*next));
+            run_events_due(out.size());
+        }
         {
             std::lock_guard lock(mutex_);
-            for (auto it = pending_.begin(); it != pending_.end() && out.size() < max_records;) {
-                if (paused_.count(it->where) > 0) {
-                    ++it;
-                    continue;
-                }
-                taken_.push_back(*it);
-                out.push_back(std::move(*it));
-                it = pending_.erase(it);
-            }
+            for (auto& e : events_) e.after = 0;  // mid-batch events not reached: next poll
         }
         if (out.empty() && timeout.count() > 0)
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -76,41 +86,91 @@ class fake_source final : public record_source {
     }
     void store(const std::vector<committed_offset>& offsets) override {
         std::lock_guard lock(mutex_);
-        for (const auto& o : offsets) stored_[o.where] = o.next_offset;
+        for (const auto& o : offsets) {
+            if (assigned_.count(o.where) == 0) {
+                ++refused_stores_;  // like librdkafka's __STATE for a partition not owned
+                continue;
+            }
+            stored_[o.where] = o.next_offset;
+        }
     }
-    bool commit_now() override {
+    bool commit_now(std::chrono::milliseconds) override {
         std::lock_guard lock(mutex_);
-        for (const auto& [where, next] : stored_) committed_[where] = next;
+        for (const auto& [p, offset] : stored_) committed_[p] = offset;
         return true;
     }
-    // Hands out again, before anything not yet taken, what was taken at or after the
-    // committed offset (the start when nothing is committed).
-    void rewind(const std::vector<topic_partition>& partitions) override {
+    // Back to the committed offsets (the start when nothing is committed), under a new
+    // generation, as a transactional consumer does after an abort.
+    uint64_t rewind(const std::vector<topic_partition>& partitions) override {
         std::lock_guard lock(mutex_);
         ++rewinds_;
-        std::deque<input_record> again;
-        for (const auto& r : taken_) {
-            if (std::find(partitions.begin(), partitions.end(), r.where) == partitions.end())
-                continue;
-            const auto committed = committed_.find(r.where);
-            if (r.offset >= (committed != committed_.end() ? committed->second : 0))
-                again.push_back(r);
+        const uint64_t generation = next_generation_++;
+        for (const auto& p : partitions) {
+            if (assigned_.count(p) == 0) continue;
+            assigned_[p] = generation;
+            const auto committed = committed_.find(p);
+            position_[p] = committed == committed_.end() ? 0 : committed->second;
         }
-        std::erase_if(taken_, [&](const input_record& r) {
-            return std::find(partitions.begin(), partitions.end(), r.where) != partitions.end();
-        });
-        pending_.insert(pending_.begin(), again.begin(), again.end());
+        return generation;
     }
-    void close() override { closed_ = true; }
+    bool close(std::chrono::milliseconds) override {
+        closed_ = true;
+        revoke(owned());
+        return true;
+    }
 
     // Test controls.
     void add(input_record record) {
         std::lock_guard lock(mutex_);
-        pending_.push_back(std::move(record));
+        logs_[record.where].push_back(std::move(record));
     }
-    void at_next_poll(std::function<void(rebalance_listener&)> event) {
+    // Rebalances, run by the next poll before it reads (`after_records` 0) or once it has
+    // read that many records of its batch.
+    void at_next_poll(event e, size_t after_records = 0) {
         std::lock_guard lock(mutex_);
-        events_.push_back(std::move(event));
+        scripted_ = true;
+        events_.push_back({after_records, std::move(e)});
+    }
+    void assign_at_next_poll(std::vector<topic_partition> partitions, size_t after_records = 0) {
+        at_next_poll([partitions](fake_source& s) { s.assign(partitions); }, after_records);
+    }
+    void revoke_at_next_poll(std::vector<topic_partition> partitions, size_t after_records = 0) {
+        at_next_poll([partitions](fake_source& s) { s.revoke(partitions); }, after_records);
+    }
+    // What a rebalance does; also callable from an event.
+    void assign(const std::vector<topic_partition>& partitions) {
+        uint64_t generation = 0;
+        {
+            std::lock_guard lock(mutex_);
+            ever_assigned_ = true;
+            generation = next_generation_++;
+            for (const auto& p : partitions) {
+                assigned_[p] = generation;
+                const auto committed = committed_.find(p);
+                position_[p] = committed == committed_.end() ? 0 : committed->second;
+            }
+        }
+        if (listener_ != nullptr) listener_->on_assigned(partitions, generation);
+    }
+    void revoke(const std::vector<topic_partition>& partitions) {
+        if (listener_ != nullptr) listener_->on_revoked(partitions);
+        std::lock_guard lock(mutex_);
+        for (const auto& p : partitions) {
+            if (const auto s = stored_.find(p); s != stored_.end()) committed_[p] = s->second;
+            assigned_.erase(p);
+            stored_.erase(p);
+        }
+    }
+    std::vector<topic_partition> partitions() const {
+        std::vector<topic_partition> out;
+        for (const auto& [p, log] : logs_) out.push_back(p);
+        return out;
+    }
+    std::vector<topic_partition> owned() const {
+        std::lock_guard lock(mutex_);
+        std::vector<topic_partition> out;
+        for (const auto& [p, generation] : assigned_) out.push_back(p);
+        return out;
     }
     std::map<topic_partition, int64_t> stored() const {
         std::lock_guard lock(mutex_);
@@ -128,6 +188,10 @@ class fake_source final : public record_source {
         std::lock_guard lock(mutex_);
         return resume_calls_;
     }
+    size_t polls() const {
+        std::lock_guard lock(mutex_);
+        return polls_;
+    }
     bool closed() const { return closed_; }
     size_t rewinds() const {
         std::lock_guard lock(mutex_);
@@ -140,18 +204,63 @@ class fake_source final : public record_source {
     }
 
   private:
+    struct scheduled {
+        size_t after;
+        event run;
+    };
+
+    void run_events_due(size_t taken) {
+        while (true) {
+            event due;
+            {
+                std::lock_guard lock(mutex_);
+                const auto it = std::find_if(events_.begin(), events_.end(),
+                                             [&](const scheduled& e) { return e.after <= taken; });
+                if (it == events_.end()) return;
+                due = std::move(it->run);
+                events_.erase(it);
+            }
+            due(*this);
+        }
+    }
+
+    // The next record of the first assigned, unpaused partition that has one: like
+    // librdkafka, which hands out a fetched chunk of one partition before the next.
+    std::optional<input_record> take_one() {
+        std::lock_guard lock(mutex_);
+        for (auto& [p, generation] : assigned_) {
+            if (paused_.count(p) > 0) continue;
+            const auto& log = logs_[p];
+            auto& position = position_[p];
+            const auto next = std::find_if(log.begin(), log.end(), [&](const input_record& r) {
+                return r.offset >= position;
+            });
+            if (next == log.end()) continue;
+            input_record record = *next;
+            record.generation = generation;
+            position = record.offset + 1;
+            return record;
+        }
+        return std::nullopt;
+    }
+
     mutable std::mutex mutex_;
     rebalance_listener* listener_ = nullptr;
-    std::deque<input_record> pending_;
-    std::vector<input_record> taken_;
-    size_t rewinds_ = 0;
-    std::deque<std::function<void(rebalance_listener&)>> events_;
+    std::map<topic_partition, std::vector<input_record>> logs_;
+    std::map<topic_partition, uint64_t> assigned_;  // partition -> generation
+    std::map<topic_partition, int64_t> position_;
+    std::deque<scheduled> events_;
     std::set<topic_partition> paused_;
     std::map<topic_partition, int64_t> stored_;
     std::map<topic_partition, int64_t> committed_;
+    uint64_t next_generation_ = 1;
+    bool scripted_ = false;
+    bool ever_assigned_ = false;
     size_t polls_ = 0;
     size_t pause_calls_ = 0;
     size_t resume_calls_ = 0;
+    size_t refused_stores_ = 0;
+    size_t rewinds_ = 0;
     std::atomic<bool> closed_{false};
 };
 
@@ -219,14 +328,15 @@ class fake_sink final : public record_sink {
             std::lock_guard lock(mutex_);
             if (corked_) return;
             batch.swap(undelivered_);
-            fail_kind = fail_kind_;
             rejected.swap(rejected_);
+            fail_kind = fail_kind_;
         }
         for (const auto& r : rejected) {
             delivery_report report;
             report.kind = r.kind;
             report.source = r.source;
             report.source_offset = r.source_offset;
+            report.source_generation = r.source_generation;
             report.error = "Broker: Message size too large";
             report.refused = true;
             if (listener_ != nullptr) listener_->on_delivery(report);
@@ -236,6 +346,8 @@ class fake_sink final : public record_sink {
             report.kind = r.kind;
             report.source = r.source;
             report.source_offset = r.source_offset;
+            report.source_generation = r.source_generation;
+            report.topic = r.kind == output_kind::outcome ? "outcomes" : "dlq";
             report.delivered = !(fail_kind && *fail_kind == r.kind);
             report.bytes = r.value.size();
             report.source_timestamp_ms = r.source_timestamp_ms;
@@ -257,16 +369,19 @@ class fake_sink final : public record_sink {
 };
 
 // Echoes the input as an outcome after a delay that depends on the offset, so results
-// come back out of order; inputs whose value is "poison" become dead letters.
+// come back out of order; inputs whose value is "poison" become dead letters, "slow"
+// takes 20 ms and "throw" throws (a processor bug).
 class fake_processor final : public record_processor {
   public:
     output_record process(const input_record& input) override {
         std::this_thread::sleep_for(std::chrono::microseconds((input.offset * 7919) % 500));
+        if (input.value == "slow") std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (input.value == "throw") throw std::runtime_error("processor bug");
         if (input.value == "poison") return dead_letter(input, "not_a_determination", "poison");
         output_record out;
         out.kind = output_kind::outcome;
         out.key = input.key;
-        out.value = "outcome:" + input.value;
+        out.value = "outcome:" + std::string(input.value.view());
         out.source = input.where;
         out.source_offset = input.offset;
         return out;
