@@ -11,6 +11,8 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
+constexpr int abort_attempt_ms = 200;
+
 int to_timeout_ms(std::chrono::milliseconds timeout) {
     return static_cast<int>(timeout.count());
 }
@@ -108,8 +110,8 @@ transactional_committer::step_result transactional_committer::run_step(std::stri
         // Retriable (e.g. a timeout while the coordinator moves): the same call again
         // resumes the operation, as librdkafka documents.
         if (rd_kafka_error_is_retriable(error.get()) != 0 && clock::now() < deadline) {
-            log_.warn("kafka_transaction_retry",
-                      {{"step", step}, {"error", rd_kafka_error_name(error.get())}});
+            log_.debug("kafka_transaction_retry",
+                       {{"step", step}, {"error", rd_kafka_error_name(error.get())}});
             continue;
         }
         set_failure(step, *error);
@@ -119,8 +121,12 @@ transactional_committer::step_result transactional_committer::run_step(std::stri
 
 stream::commit_result transactional_committer::abort_and_rewind() {
     rd_kafka_t* producer = sink_.native_handle();
+    // The abort purges the transaction's records and waits until their (failed) delivery
+    // reports are served, which only a poll on this thread does: short attempts with a
+    // poll between them.
     const auto aborted = run_step("abort", [&] {
-        return rd_kafka_abort_transaction(producer, to_timeout_ms(options_.call_timeout));
+        sink_.poll(std::chrono::milliseconds{0});
+        return rd_kafka_abort_transaction(producer, abort_attempt_ms);
     });
     if (aborted != step_result::ok) {
         if (failure_.empty()) failure_ = "the transaction could not be aborted";
