@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "imr/stream/offset_committer.h"
 #include "imr/stream/record_processor.h"
 #include "imr/stream/record_sink.h"
 #include "imr/stream/record_source.h"
@@ -320,6 +321,18 @@ class fake_sink final : public record_sink {
     }
 
   private:
+    static delivery_report report_of(const output_record& r) {
+        delivery_report report;
+        report.kind = r.kind;
+        report.source = r.source;
+        report.source_offset = r.source_offset;
+        report.source_generation = r.source_generation;
+        report.topic = r.kind == output_kind::outcome ? "outcomes" : "dlq";
+        report.bytes = r.value.size();
+        report.source_timestamp_ms = r.source_timestamp_ms;
+        return report;
+    }
+
     void deliver() {
         std::vector<output_record> batch;
         std::vector<output_record> rejected;
@@ -332,25 +345,15 @@ class fake_sink final : public record_sink {
             fail_kind = fail_kind_;
         }
         for (const auto& r : rejected) {
-            delivery_report report;
-            report.kind = r.kind;
-            report.source = r.source;
-            report.source_offset = r.source_offset;
-            report.source_generation = r.source_generation;
+            delivery_report report = report_of(r);
+            report.delivered = false;
             report.error = "Broker: Message size too large";
             report.refused = true;
             if (listener_ != nullptr) listener_->on_delivery(report);
         }
         for (const auto& r : batch) {
-            delivery_report report;
-            report.kind = r.kind;
-            report.source = r.source;
-            report.source_offset = r.source_offset;
-            report.source_generation = r.source_generation;
-            report.topic = r.kind == output_kind::outcome ? "outcomes" : "dlq";
+            delivery_report report = report_of(r);
             report.delivered = !(fail_kind && *fail_kind == r.kind);
-            report.bytes = r.value.size();
-            report.source_timestamp_ms = r.source_timestamp_ms;
             if (!report.delivered) report.error = "simulated failure";
             if (listener_ != nullptr) listener_->on_delivery(report);
         }
@@ -366,6 +369,59 @@ class fake_sink final : public record_sink {
     std::optional<std::pair<topic_partition, int64_t>> reject_offset_;
     std::vector<output_record> rejected_;
     size_t refused_count_ = 0;
+};
+
+// Transactions over the fake sink: a transaction is the range of records produced since it
+// was opened. Committing keeps the range and commits the offsets in the source; aborting
+// drops the range. It aborts when told to, or when the sink refused a record meanwhile
+// (what a broker's refusal does to a real transaction).
+class fake_transactions final : public offset_committer {
+  public:
+    fake_transactions(fake_source& source, fake_sink& sink) : source_(source), sink_(sink) {}
+
+    bool before_produce() override {
+        if (!open_) {
+            open_ = true;
+            begin_ = sink_.produced().size();
+            refused_at_begin_ = sink_.refused_count();
+        }
+        return true;
+    }
+    bool due(std::chrono::steady_clock::time_point) const override { return open_; }
+    bool needs_delivered_outputs() const override { return true; }
+    commit_result commit(const std::vector<committed_offset>& advanced) override {
+        if (fatal_) return commit_result::fatal;
+        if (!open_) return commit_result::done;
+        open_ = false;
+        const auto produced = sink_.produced();
+        if (abort_next_ > 0 || sink_.refused_count() != refused_at_begin_) {
+            if (abort_next_ > 0) --abort_next_;
+            ++aborted_;
+            return commit_result::rewind;
+        }
+        committed_.insert(committed_.end(), produced.begin() + static_cast<std::ptrdiff_t>(begin_),
+                          produced.end());
+        source_.commit(advanced);
+        return commit_result::done;
+    }
+    bool delivery_failure_is_fatal() const override { return false; }
+    std::string failure_reason() const override { return "fenced"; }
+
+    void abort_next(int count) { abort_next_ = count; }
+    void go_fatal() { fatal_ = true; }
+    const std::vector<output_record>& committed() const { return committed_; }
+    int aborted() const { return aborted_; }
+
+  private:
+    fake_source& source_;
+    fake_sink& sink_;
+    bool open_ = false;
+    size_t begin_ = 0;
+    size_t refused_at_begin_ = 0;
+    int abort_next_ = 0;
+    int aborted_ = 0;
+    bool fatal_ = false;
+    std::vector<output_record> committed_;
 };
 
 // Echoes the input as an outcome after a delay that depends on the offset, so results
