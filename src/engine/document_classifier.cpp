@@ -3,6 +3,8 @@
 #include <chrono>
 #include <exception>
 
+#include "imr/classify/regex.h"
+
 namespace imr {
 
 document_classifier::document_classifier(const engine& shared_engine, input::decoder_limits limits,
@@ -26,14 +28,23 @@ classified_document document_classifier::classify_guarded(std::string_view bytes
                                                           output::source_info source) {
     try {
         return classify_or_throw(bytes, source);
+    } catch (const classify::match_error& e) {
+        probe_.match_failed();
+        return internal_failure(bytes, std::move(source), e.what());
     } catch (const std::exception& e) {
-        // The promise is "never crash on input": a defect becomes a dead-letter record.
-        classified_document out;
-        out.failure = error{errc::internal, std::string("classification failed: ") + e.what()};
-        source.bytes = bytes.size();
-        out.json = output::error_to_json(*out.failure, source);
-        return out;
+        return internal_failure(bytes, std::move(source), e.what());
     }
+}
+
+classified_document document_classifier::internal_failure(std::string_view bytes,
+                                                          output::source_info source,
+                                                          std::string_view what) {
+    // The promise is "never crash on input": a defect becomes a dead-letter record.
+    classified_document out;
+    out.failure = error{errc::internal, "classification failed: " + std::string(what)};
+    source.bytes = bytes.size();
+    out.json = output::error_to_json(*out.failure, source);
+    return out;
 }
 
 classified_document document_classifier::classify_or_throw(std::string_view bytes,

@@ -14,6 +14,12 @@ namespace {
 // 32 MiB: above the broker's 26 MiB topic limit, so every record the broker accepted (a
 // 20 MB letter included) can be fetched.
 constexpr const char* max_fetch_bytes = "33554432";
+// Per partition and fetch: small, so that one fetch brings a little of every partition
+// rather than 32 MiB of one, which under a backlog left the others without a commit for
+// tens of seconds. A larger record is still fetched: the broker returns a first record
+// batch that exceeds the limit, and librdkafka doubles a partition's fetch size when a
+// record does not fit.
+constexpr const char* partition_fetch_bytes = "1048576";
 
 constexpr int rewind_timeout_ms = 10000;
 
@@ -126,7 +132,7 @@ kafka_source::kafka_source(std::string_view brokers, std::string_view group_id,
         {"queued.min.messages", std::to_string(options.queued_min_messages)},
         // Per partition (max.partition.fetch.bytes is an alias) and per fetch: set
         // explicitly because librdkafka otherwise shrinks fetch.max.bytes to the queue bound.
-        {"fetch.message.max.bytes", max_fetch_bytes},
+        {"fetch.message.max.bytes", partition_fetch_bytes},
         {"fetch.max.bytes", max_fetch_bytes},
     };
     props.insert(props.end(), extra.begin(), extra.end());

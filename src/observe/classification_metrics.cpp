@@ -42,6 +42,12 @@ classification_metrics::classification_metrics(prometheus::Registry& registry)
                    .Name("imr_letters_by_layout_total")
                    .Help("Letters classified, by layout")
                    .Register(registry)),
+      match_errors_(prometheus::BuildCounter()
+                        .Name("imr_pattern_match_errors_total")
+                        .Help("Pattern matching failures (RE2 DFA out of memory); each document "
+                              "became an internal dead letter")
+                        .Register(registry)
+                        .Add({})),
       duration_(prometheus::BuildHistogram()
                     .Name("imr_classification_duration_seconds")
                     .Help("Time to decode and classify one document")
@@ -75,6 +81,10 @@ void classification_metrics::classified(const outcome& value, std::chrono::nanos
     duration_.Observe(seconds(took));
     items_total_ += value.items.size();
     nanoseconds_total_ += static_cast<uint64_t>(took.count());
+}
+
+void classification_metrics::match_failed() {
+    match_errors_.Increment();
 }
 
 void classification_metrics::failed(errc code, std::chrono::nanoseconds took) {

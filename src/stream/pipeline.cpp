@@ -1,6 +1,8 @@
 #include "imr/stream/pipeline.h"
 
 #include <algorithm>
+#include <deque>
+#include <map>
 
 namespace imr::stream {
 namespace {
@@ -12,6 +14,29 @@ constexpr milliseconds report_wait{10};
 
 std::vector<topic_partition> as_vector(const std::set<topic_partition>& partitions) {
     return {partitions.begin(), partitions.end()};
+}
+
+// The batch's records taken one partition at a time in turn, each partition's in offset
+// order: the client hands out a fetched run of one partition before the next, and the
+// workers take jobs in submission order, so without this a backlog on one partition
+// would keep the others' work (and their commits) waiting behind it.
+std::vector<input_record> interleave_partitions(std::vector<input_record> records) {
+    const bool one_partition =
+        std::all_of(records.begin(), records.end(),
+                    [&](const input_record& r) { return r.where == records.front().where; });
+    if (one_partition) return records;
+    std::map<topic_partition, std::deque<input_record>> runs;
+    for (auto& r : records) runs[r.where].push_back(std::move(r));
+    std::vector<input_record> out;
+    out.reserve(records.size());
+    while (out.size() < records.size()) {
+        for (auto& [where, run] : runs) {
+            if (run.empty()) continue;
+            out.push_back(std::move(run.front()));
+            run.pop_front();
+        }
+    }
+    return out;
 }
 
 milliseconds remaining(std::chrono::steady_clock::time_point deadline) {
@@ -95,7 +120,7 @@ partition_session* pipeline::session_of(const topic_partition& where, uint64_t g
 }
 
 void pipeline::accept(std::vector<input_record> records) {
-    for (auto& record : records) {
+    for (auto& record : interleave_partitions(std::move(records))) {
         probe_.consumed(record.value.size());
         partition_session* session = session_of(record.where, record.generation);
         // Read under an assignment that has ended (a revoke in the middle of the batch),

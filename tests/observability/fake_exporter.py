@@ -146,6 +146,7 @@ def exposition(elapsed: float, dead_letter_after: float | None) -> str:
 
     for name, help_, value in [
         ("imr_in_flight_documents", "Documents taken and not yet acknowledged", round(6 + 4 * wobble)),
+        ("imr_in_flight_bytes", "Input bytes taken and not yet acknowledged", round(60000 + 40000 * wobble)),
         ("imr_worker_queue_depth", "Documents waiting for a worker", round(2 + 2 * wobble)),
         ("imr_worker_utilization_ratio", "Busy workers / workers", round(0.6 + 0.3 * wobble, 3)),
         ("imr_paused_partitions", "Partitions paused by back-pressure", 0),
@@ -166,6 +167,14 @@ def exposition(elapsed: float, dead_letter_after: float | None) -> str:
     f = Family("imr_commit_errors_total", "counter", "Failed offset commits")
     f.add(0)
     families.append(f)
+    for name, help_ in [
+        ("imr_stale_records_dropped_total", "Records, results or delivery reports of a partition assignment "
+                                            "that had ended; dropped, never committed"),
+        ("imr_pattern_match_errors_total", "Pattern matching failures (RE2 DFA out of memory)"),
+    ]:
+        f = Family(name, "counter", help_)
+        f.add(0)
+        families.append(f)
 
     return "\n".join(line for fam in families for line in fam.lines) + "\n"
 

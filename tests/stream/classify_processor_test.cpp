@@ -14,11 +14,15 @@ std::string header_value(const output_record& record, std::string_view name) {
     return "(absent)";
 }
 
+class ClassifyProcessor : public ::testing::Test {
+  protected:
+    const engine shared_engine_{classify::builtin_vocabulary()};
+    null_classification_probe probe_;
+    classify_processor processor{shared_engine_, input::decoder_limits{}, probe_};
+};
+
 // Regression (issue 7, defect 7): a NULL input value was dead-lettered as an empty one.
-TEST(ClassifyProcessor, NullInputIsAnEmptyDocumentWhoseDeadLetterStaysNull) {
-    const engine shared_engine(classify::builtin_vocabulary());
-    null_classification_probe probe;
-    classify_processor processor(shared_engine, input::decoder_limits{}, probe);
+TEST_F(ClassifyProcessor, NullInputIsAnEmptyDocumentWhoseDeadLetterStaysNull) {
     input_record input;
     input.where = {"in", 0};
     input.offset = 3;
@@ -28,10 +32,7 @@ TEST(ClassifyProcessor, NullInputIsAnEmptyDocumentWhoseDeadLetterStaysNull) {
     EXPECT_TRUE(out.value.is_null()) << "a null value became a zero-length one";
 }
 
-TEST(ClassifyProcessor, EmptyInputKeepsAnEmptyValue) {
-    const engine shared_engine(classify::builtin_vocabulary());
-    null_classification_probe probe;
-    classify_processor processor(shared_engine, input::decoder_limits{}, probe);
+TEST_F(ClassifyProcessor, EmptyInputKeepsAnEmptyValue) {
     input_record input;
     input.where = {"in", 0};
     input.value = std::string();

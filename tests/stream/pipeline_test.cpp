@@ -70,6 +70,18 @@ class PipelineTest : public ::testing::Test {
         return result;
     }
 
+    // Inputs "good", `middle`, "good" on p0, run until all three are produced.
+    std::vector<output_record> run_between_good(const std::string& middle, fake_source& source) {
+        fake_sink sink;
+        source.add(make_input("in", 0, 0, "good"));
+        source.add(make_input("in", 0, 1, middle));
+        source.add(make_input("in", 0, 2, "good"));
+        pipeline p(source, sink, factory_, config(), probe_, log_);
+        const auto result = run_until(p, [&] { return sink.produced().size() == 3; });
+        EXPECT_TRUE(result.clean);
+        return sink.produced();
+    }
+
     std::FILE* devnull_ = std::fopen("/dev/null", "w");
     observe::logger log_;
     null_pipeline_probe probe_;
@@ -105,15 +117,7 @@ TEST_F(PipelineTest, ProducesEveryInputInOffsetOrderPerPartition) {
 
 TEST_F(PipelineTest, PoisonMessagesBecomeDeadLettersAndThePartitionMovesOn) {
     fake_source source;
-    fake_sink sink;
-    source.add(make_input("in", 0, 0, "good"));
-    source.add(make_input("in", 0, 1, "poison"));
-    source.add(make_input("in", 0, 2, "good"));
-    pipeline p(source, sink, factory_, config(), probe_, log_);
-    const auto result = run_until(p, [&] { return sink.produced().size() == 3; });
-
-    ASSERT_TRUE(result.clean);
-    const auto produced = sink.produced();
+    const auto produced = run_between_good("poison", source);
     ASSERT_EQ(produced.size(), 3u);
     EXPECT_EQ(produced[1].kind, output_kind::dead_letter);
     EXPECT_EQ(produced[1].value, "poison");  // original bytes kept
@@ -391,19 +395,56 @@ TEST_F(PipelineTest, DeadLetterSharesTheInputBytes) {
 // Regression (issue 7, defect 7): an exception escaping a worker called std::terminate.
 TEST_F(PipelineTest, ProcessorExceptionBecomesAnInternalDeadLetter) {
     fake_source source;
-    fake_sink sink;
-    source.add(make_input("in", 0, 0, "good"));
-    source.add(make_input("in", 0, 1, "throw"));
-    source.add(make_input("in", 0, 2, "good"));
-    pipeline p(source, sink, factory_, config(), probe_, log_);
-    const auto result = run_until(p, [&] { return sink.produced().size() == 3; });
-    ASSERT_TRUE(result.clean);
-    const auto produced = sink.produced();
+    const auto produced = run_between_good("throw", source);
     ASSERT_EQ(produced.size(), 3u);
     EXPECT_EQ(produced[1].kind, output_kind::dead_letter);
     ASSERT_FALSE(produced[1].headers.empty());
     EXPECT_EQ(produced[1].headers.back().value, "internal");
     EXPECT_EQ(source.committed().at(p0), 3);
+}
+
+// Regression (issue 7, defect 7): delivery_failed named the input topic as `topic`.
+TEST_F(PipelineTest, DeliveryFailedLogNamesTheTopicProducedTo) {
+    std::FILE* captured = std::tmpfile();
+    ASSERT_NE(captured, nullptr);
+    observe::logger log(observe::log_level::error, captured);
+    fake_source source;
+    fake_sink sink;
+    sink.fail_deliveries(output_kind::outcome);
+    source.add(make_input("in", 0, 0, "good"));
+    pipeline p(source, sink, factory_, config(), probe_, log);
+    std::stop_source stop;
+    EXPECT_FALSE(p.run(stop.get_token()).clean);
+
+    std::fflush(captured);
+    std::rewind(captured);
+    std::string text;
+    for (int c = std::fgetc(captured); c != EOF; c = std::fgetc(captured))
+        text.push_back(static_cast<char>(c));
+    std::fclose(captured);
+    const auto line = text.substr(text.find("delivery_failed"));
+    EXPECT_NE(line.find(R"("topic":"outcomes")"), std::string::npos) << line;
+    EXPECT_NE(line.find(R"("source_topic":"in")"), std::string::npos) << line;
+}
+
+// Regression (issue 7, defect 7): the client hands out a run of one partition before the
+// next; processed in that order, a backlog on one partition kept the others from
+// committing for tens of seconds.
+TEST_F(PipelineTest, PartitionsOfOneBatchAreServedInTurn) {
+    fake_source source;  // returns all of p0 before any of p1, like a fetched run
+    fake_sink sink;
+    for (int64_t o = 0; o < 40; ++o) source.add(make_input("in", 0, o));
+    for (int64_t o = 0; o < 40; ++o) source.add(make_input("in", 1, o));
+    pipeline p(source, sink, factory_, config(1, 128), probe_, log_);
+    const auto result = run_until(p, [&] { return sink.produced().size() == 80; });
+    ASSERT_TRUE(result.clean);
+    const auto produced = sink.produced();
+    ASSERT_EQ(produced.size(), 80u);
+    size_t p1_in_first_half = 0;
+    for (size_t i = 0; i < 40; ++i) p1_in_first_half += produced[i].source == p1 ? 1 : 0;
+    EXPECT_GE(p1_in_first_half, 15u) << "p1 waited behind the whole of p0";
+    EXPECT_EQ(source.committed().at(p0), 40);
+    EXPECT_EQ(source.committed().at(p1), 40);
 }
 
 // Exactly-once: a transactional committer commits outputs and offsets together, an

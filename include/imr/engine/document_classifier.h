@@ -35,6 +35,9 @@ class document_classifier {
   private:
     [[nodiscard]] classified_document classify_guarded(std::string_view bytes,
                                                        output::source_info source);
+    [[nodiscard]] static classified_document internal_failure(std::string_view bytes,
+                                                              output::source_info source,
+                                                              std::string_view what);
     [[nodiscard]] classified_document classify_or_throw(std::string_view bytes,
                                                         output::source_info source);
 
