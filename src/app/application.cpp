@@ -11,6 +11,7 @@
 #include "imr/input/pdf_text.h"
 #include "imr/kafka/kafka_sink.h"
 #include "imr/kafka/kafka_source.h"
+#include "imr/kafka/transactional_committer.h"
 #include "imr/observe/classification_metrics.h"
 #include "imr/observe/health.h"
 #include "imr/observe/http_endpoint.h"
@@ -29,6 +30,32 @@ kafka::properties with_statistics(const kafka_properties& extra,
                                   std::chrono::milliseconds interval) {
     kafka::properties properties{{"statistics.interval.ms", std::to_string(interval.count())}};
     properties.insert(properties.end(), extra.begin(), extra.end());  // users' values win
+    return properties;
+}
+
+// What the delivery mode and static membership add to the clients' own defaults; users'
+// -X values still come last and win.
+kafka::properties consumer_properties(const run_settings& settings) {
+    kafka::properties properties;
+    if (settings.exactly_once) {
+        // Offsets are committed only inside transactions; read_committed keeps aborted
+        // outputs of an upstream transactional producer out of the input.
+        properties.emplace_back("enable.auto.commit", "false");
+        properties.emplace_back("isolation.level", "read_committed");
+    }
+    if (settings.group_instance_id)
+        properties.emplace_back("group.instance.id", *settings.group_instance_id);
+    properties.insert(properties.end(), settings.consumer_properties.begin(),
+                      settings.consumer_properties.end());
+    return properties;
+}
+
+kafka::properties producer_properties(const run_settings& settings) {
+    kafka::properties properties;
+    if (settings.exactly_once)
+        properties.emplace_back("transactional.id", settings.transactional_id);
+    properties.insert(properties.end(), settings.producer_properties.begin(),
+                      settings.producer_properties.end());
     return properties;
 }
 
@@ -67,7 +94,7 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
 
     kafka::kafka_sink sink(
         settings.brokers, settings.outcomes_topic, settings.dlq_topic,
-        with_statistics(settings.producer_properties, settings.statistics_interval), log,
+        with_statistics(producer_properties(settings), settings.statistics_interval), log,
         [&](std::string_view json) { statistics.on_producer_statistics(json); },
         kafka::sink_options{.probe = &sink_probe});
     kafka::consumer_options consumer;
@@ -78,7 +105,15 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
     };
     kafka::kafka_source source(
         settings.brokers, settings.group, {settings.input_topic},
-        with_statistics(settings.consumer_properties, settings.statistics_interval), log, consumer);
+        with_statistics(consumer_properties(settings), settings.statistics_interval), log,
+        consumer);
+    std::optional<kafka::transactional_committer> transactions;
+    if (settings.exactly_once) {
+        transactions.emplace(
+            sink, source,
+            kafka::transaction_options{settings.transactional_id, settings.transaction_interval},
+            log);
+    }
 
     stream::pipeline_config config;
     config.workers = settings.workers == 0 ? std::max(1u, std::thread::hardware_concurrency())
@@ -98,15 +133,18 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
                                  {"outcomes_topic", settings.outcomes_topic},
                                  {"dlq_topic", settings.dlq_topic},
                                  {"group", settings.group},
+                                 {"exactly_once", settings.exactly_once},
                                  {"workers", static_cast<int64_t>(config.workers)},
                                  {"metrics_address", endpoint.address()}});
-    stream::pipeline pipeline(source, sink, make_processor, config, pipeline_probe, log);
+    stream::pipeline pipeline(source, sink, make_processor, config, pipeline_probe, log,
+                              transactions ? &*transactions : nullptr);
     std::stop_callback mark_stopping(stop, [&] { health.set_stopping(true); });
     const stream::pipeline_result result = pipeline.run(stop);
     if (result.failed) {
-        const std::string detail = source.fatal() ? source.fatal_reason()
-                                   : sink.fatal() ? sink.fatal_reason()
-                                                  : result.reason;
+        const std::string detail = transactions && sink.fatal() ? transactions->failure_reason()
+                                   : sink.fatal()               ? sink.fatal_reason()
+                                   : source.fatal()             ? source.fatal_reason()
+                                                                : result.reason;
         log.error("service_failed", {{"reason", detail}});
         return exit_failed;
     }

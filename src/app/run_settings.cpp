@@ -22,7 +22,14 @@ struct setting {
     std::string_view environment;  // IMR_...
     std::string_view help;
     std::function<void(run_settings&, const std::string&)> apply;  // parses and validates
+    bool is_switch = false;  // a flag without a value (`--name`); true/false elsewhere
 };
+
+bool parse_switch(const std::string& value) {
+    if (value == "true" || value == "1" || value == "yes") return true;
+    if (value == "false" || value == "0" || value == "no") return false;
+    throw std::invalid_argument("\"" + value + "\" is not true or false");
+}
 
 size_t parse_count(const std::string& value, size_t minimum,
                    size_t maximum = std::numeric_limits<size_t>::max()) {
@@ -116,6 +123,22 @@ const std::vector<setting>& settings_table() {
              if (!std::filesystem::is_directory(v)) throw std::invalid_argument("not a directory");
              s.vocabulary_dir = v;
          }},
+        {"exactly-once", "IMR_EXACTLY_ONCE",
+         "Commit outputs and input offsets together in Kafka transactions (needs "
+         "--transactional-id)",
+         [](run_settings& s, const std::string& v) { s.exactly_once = parse_switch(v); }, true},
+        {"transactional-id", "IMR_TRANSACTIONAL_ID",
+         "transactional.id of this instance, unique and stable across its restarts (e.g. the "
+         "StatefulSet pod name)",
+         [](run_settings& s, const std::string& v) { s.transactional_id = non_empty(v); }},
+        {"transaction-interval-ms", "IMR_TRANSACTION_INTERVAL_MS",
+         "Exactly-once: how long a transaction stays open (0: one per poll batch)",
+         [](run_settings& s, const std::string& v) {
+             s.transaction_interval = std::chrono::milliseconds(parse_count(v, 0));
+         }},
+        {"group-instance-id", "IMR_GROUP_INSTANCE_ID",
+         "Static group membership: a restarted instance with the same id rejoins at once",
+         [](run_settings& s, const std::string& v) { s.group_instance_id = non_empty(v); }},
     };
     return table;
 }
@@ -189,6 +212,39 @@ std::string property_name(std::string_view variable_part) {
     return name;
 }
 
+bool has_property(const kafka_properties& properties, std::string_view key) {
+    return std::any_of(properties.begin(), properties.end(),
+                       [&](const auto& p) { return p.first == key; });
+}
+
+// The settings that only make sense together, checked once every source is merged.
+void check_delivery_mode(const run_settings& s) {
+    if (has_property(s.producer_properties, "transactional.id")) {
+        throw std::invalid_argument(
+            "-X transactional.id: use --exactly-once with --transactional-id instead");
+    }
+    if (!s.exactly_once) {
+        if (!s.transactional_id.empty())
+            throw std::invalid_argument("--transactional-id needs --exactly-once");
+        return;
+    }
+    if (s.transactional_id.empty()) {
+        throw std::invalid_argument(
+            "--exactly-once needs --transactional-id (IMR_TRANSACTIONAL_ID): one per instance, "
+            "stable across its restarts, e.g. the StatefulSet pod name");
+    }
+    // librdkafka 2.0.2's cooperative-sticky assignor has known defects around revocation
+    // that transactions cannot survive; exactly-once supports the eager strategies only.
+    for (const auto& [key, value] : s.consumer_properties) {
+        if (key == "partition.assignment.strategy" &&
+            value.find("cooperative-sticky") != std::string::npos) {
+            throw std::invalid_argument(
+                "-X partition.assignment.strategy=" + value +
+                ": --exactly-once supports the eager strategies only (range, roundrobin)");
+        }
+    }
+}
+
 }  // namespace
 
 std::string resolve_property_value(const std::string& value, const std::string& origin) {
@@ -248,6 +304,13 @@ client_properties kafka_properties_from_environment(
 void run_settings_parser::add_options(CLI::App& command) {
     const run_settings defaults;
     for (const auto& entry : settings_table()) {
+        if (entry.is_switch) {
+            command.add_flag_function(
+                "--" + std::string(entry.name),
+                [this, name = std::string(entry.name)](std::int64_t) { flags_[name] = "true"; },
+                std::string(entry.help) + " [env " + std::string(entry.environment) + "]");
+            continue;
+        }
         auto* option = command.add_option_function<std::string>(
             "--" + std::string(entry.name),
             [this, name = std::string(entry.name)](const std::string& v) { flags_[name] = v; },
@@ -301,6 +364,7 @@ run_settings run_settings_parser::resolve(
     s.ignored_environment = std::move(from_environment.ignored_environment);
     for (const auto& spec : kafka_flags_)
         add_kafka_property(s, spec, "-X " + spec.substr(0, spec.find('=')));
+    check_delivery_mode(s);
     return s;
 }
 

@@ -46,6 +46,13 @@ struct run_settings {
     std::string metrics_address = "0.0.0.0:9464";
     std::string log_level = "info";
     std::optional<std::filesystem::path> vocabulary_dir;
+    // Exactly-once: outputs and input offsets committed together in Kafka transactions.
+    bool exactly_once = false;
+    std::string transactional_id;  // one per instance; required with exactly_once
+    std::chrono::milliseconds transaction_interval{250};
+    // Static group membership (group.instance.id): a restarted instance takes its
+    // partitions back at once instead of after session.timeout.ms.
+    std::optional<std::string> group_instance_id;
     kafka_properties consumer_properties;
     kafka_properties producer_properties;
     // IMR_KAFKA_* variables that name no librdkafka property (a typo, or a variable meant for

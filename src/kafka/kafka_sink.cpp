@@ -31,6 +31,11 @@ int to_poll_timeout(std::chrono::milliseconds timeout) {
         std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX));
 }
 
+// Purged by an aborted transaction or at shutdown: expected, and reported as undelivered.
+bool purged(rd_kafka_resp_err_t err) {
+    return err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT;
+}
+
 std::string_view kind_name(stream::output_kind kind) {
     return kind == stream::output_kind::outcome ? "outcome" : "dead_letter";
 }
@@ -253,6 +258,9 @@ stream::produce_status kafka_sink::send(const stream::output_record& record, boo
         note_unblocked();
         return stream::produce_status::queued;
     }
+    // __STATE: a transaction in its abortable-error state takes no records until it is
+    // aborted; the record is offered again after that, like one refused for a full queue.
+    if (err == RD_KAFKA_RESP_ERR__STATE) return stream::produce_status::queue_full;
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         note_blocked(record);
         // Nothing queued is left that could make room: the record will never fit.
@@ -320,7 +328,10 @@ void kafka_sink::on_delivery(const rd_kafka_message_t& message) {
 
     const bool delivered = message.err == RD_KAFKA_RESP_ERR_NO_ERROR;
     if (!delivered) {
-        events_.log().warn(
+        // Purged by an aborted transaction or at shutdown: expected, and reported as
+        // undelivered.
+        events_.log().log(
+            purged(message.err) ? observe::log_level::debug : observe::log_level::warn,
             "kafka_delivery_failed",
             {{"error", rd_kafka_err2name(message.err)},
              {"kind", kind_name(token->kind)},
@@ -330,7 +341,8 @@ void kafka_sink::on_delivery(const rd_kafka_message_t& message) {
              {"source_offset", token->source_offset}});
         if (refused_for_good(message.err) && replace_refused(message, token)) return;
     }
-    report(*token, delivered, delivered ? std::string() : rd_kafka_err2str(message.err));
+    report(*token, delivered, delivered ? std::string() : rd_kafka_err2str(message.err),
+           !delivered && refused_for_good(message.err));
 }
 
 // The broker refused a record the up-front check let through: its limit changed or could
@@ -371,7 +383,7 @@ void kafka_sink::send_replacements() {
     }
 }
 
-void kafka_sink::report(delivery_token& token, bool delivered, std::string error) {
+void kafka_sink::report(delivery_token& token, bool delivered, std::string error, bool refused) {
     if (listener_ == nullptr) return;
     stream::delivery_report report;
     report.kind = token.kind;
@@ -382,6 +394,7 @@ void kafka_sink::report(delivery_token& token, bool delivered, std::string error
     report.bytes = token.bytes;
     report.source_timestamp_ms = token.source_timestamp_ms;
     report.delivered = delivered;
+    report.refused = refused;
     report.error = std::move(error);
     try {
         listener_->on_delivery(report);

@@ -21,6 +21,8 @@ constexpr const char* max_fetch_bytes = "33554432";
 // record does not fit.
 constexpr const char* partition_fetch_bytes = "1048576";
 
+constexpr int rewind_timeout_ms = 10000;
+
 int to_poll_timeout(std::chrono::milliseconds timeout) {
     return static_cast<int>(
         std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX));
@@ -463,6 +465,48 @@ bool kafka_source::commit_now(std::chrono::milliseconds timeout) {
                                                {"reason", rd_kafka_err2str(err)}});
     if (err == RD_KAFKA_RESP_ERR__FATAL) events_.set_fatal(rk_.get(), "commit");
     return false;
+}
+
+uint64_t kafka_source::rewind(const std::vector<stream::topic_partition>& partitions) {
+    // Records already fetched from the old position are told apart by their generation.
+    const uint64_t generation = next_generation_++;
+    for (const auto& p : partitions) {
+        if (generations_.count(p) > 0) generations_[p] = generation;
+    }
+    if (partitions.empty() || closed_ || events_.fatal()) return generation;
+    const auto list = to_partition_list(partitions);
+    // Bounded below max.poll.interval.ms; read_committed waits out pending transactional
+    // offset commits (librdkafka asks the broker for stable offsets).
+    if (const auto err = rd_kafka_committed(rk_.get(), list.get(), rewind_timeout_ms);
+        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        events_.set_fatal(rk_.get(), std::string("cannot read committed offsets to rewind: ") +
+                                         rd_kafka_err2name(err));
+        return generation;
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+        if (list->elems[i].offset < 0) list->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+    if (const error_ptr error(rd_kafka_seek_partitions(rk_.get(), list.get(), rewind_timeout_ms));
+        error) {
+        events_.set_fatal(rk_.get(),
+                          std::string("cannot rewind: ") + rd_kafka_error_string(error.get()));
+        return generation;
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+        if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            events_.set_fatal(rk_.get(), std::string("cannot rewind a partition: ") +
+                                             rd_kafka_err2name(list->elems[i].err));
+            return generation;
+        }
+    }
+    events_.log().info(
+        "kafka_consumer_rewound",
+        {{"partitions", describe(partitions)}, {"generation", static_cast<int64_t>(generation)}});
+    return generation;
+}
+
+group_metadata_ptr kafka_source::group_metadata() const {
+    return group_metadata_ptr(rd_kafka_consumer_group_metadata(rk_.get()));
 }
 
 bool kafka_source::close(std::chrono::milliseconds timeout) {

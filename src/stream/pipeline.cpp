@@ -10,6 +10,7 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds result_wait{5};
+constexpr milliseconds report_wait{10};
 
 std::vector<topic_partition> as_vector(const std::set<topic_partition>& partitions) {
     return {partitions.begin(), partitions.end()};
@@ -48,13 +49,17 @@ milliseconds remaining(std::chrono::steady_clock::time_point deadline) {
 
 pipeline::pipeline(record_source& source, record_sink& sink,
                    const processor_factory& make_processor, pipeline_config config,
-                   pipeline_probe& probe, observe::logger& log)
+                   pipeline_probe& probe, observe::logger& log, offset_committer* committer)
     : source_(source),
       sink_(sink),
       config_(config),
       probe_(probe),
       log_(log),
       driver_processor_(make_processor()),
+      own_committer_(committer != nullptr ? nullptr
+                                          : std::make_unique<stored_offsets_committer>(
+                                                source, config.store_interval)),
+      committer_(committer != nullptr ? *committer : *own_committer_),
       pool_(std::max<size_t>(1, config.workers), make_processor) {
     source_.set_rebalance_listener(this);
     sink_.set_delivery_listener(this);
@@ -78,7 +83,7 @@ pipeline_result pipeline::run(std::stop_token stop) {
         if (sink_.fatal()) fail("the producer hit a fatal error");
         if (source_.fatal()) fail("the consumer hit a fatal error");
         apply_flow_control();
-        store_offsets(false);
+        commit_offsets(commit_soon_);
     }
     pipeline_result result;
     shut_down(result);
@@ -168,41 +173,77 @@ void pipeline::release_all() {
 // Produces the ready results at the head of a partition, in offset order, so that
 // per-partition order of outcomes follows the order of inputs.
 void pipeline::release(partition_session& session) {
-    while (!failure_) {
-        output_record* head = session.ready_head();
-        if (head == nullptr) return;
-        const produce_status status = sink_.produce(*head);
-        if (status == produce_status::queue_full) return;  // retried after the next poll
-        if (status == produce_status::failed) {
-            probe_.produce_rejected(head->kind);
-            if (head->kind == output_kind::dead_letter || session.head_input() == nullptr) {
-                fail("a dead letter could not be produced");
-                return;
-            }
-            // The outcome was refused (e.g. too large for the topic): keep the input
-            // as a dead letter instead of losing it.
-            session.replace_head(
-                driver_processor_->dead_letter(*session.head_input(), "outcome_rejected",
-                                               "the outcome record was refused by the producer"));
-            continue;
-        }
+    while (!failure_ && session.ready_head() != nullptr) {
+        if (!produce_head(session)) return;
         session.produced_head();
+    }
+}
+
+// False: the head stays (queue full, retried after the next poll) or the pipeline failed.
+bool pipeline::produce_head(partition_session& session) {
+    if (commit_soon_) return false;  // the open transaction is doomed: nothing more into it
+    if (!committer_.before_produce()) {
+        fail(committer_.failure_reason());
+        return false;
+    }
+    const input_record* input = session.head_input();
+    if (session.ready_head()->kind == output_kind::outcome && input != nullptr &&
+        refused_outcomes_.count({input->where, input->offset}) > 0) {
+        session.replace_head(driver_processor_->dead_letter(
+            *input, "outcome_rejected", "the outcome record was refused by the broker"));
+    }
+    while (true) {
+        output_record* head = session.ready_head();
+        const produce_status status = sink_.produce(*head);
+        if (status == produce_status::queued) {
+            ++unreported_;
+            return true;
+        }
+        if (status == produce_status::queue_full) return false;
+        probe_.produce_rejected(head->kind);
+        if (head->kind == output_kind::dead_letter || session.head_input() == nullptr) {
+            fail("a dead letter could not be produced");
+            return false;
+        }
+        // The outcome was refused (e.g. too large for the topic): keep the input as a
+        // dead letter instead of losing it.
+        session.replace_head(
+            driver_processor_->dead_letter(*session.head_input(), "outcome_rejected",
+                                           "the outcome record was refused by the producer"));
     }
 }
 
 void pipeline::on_delivery(const delivery_report& report) {
     const std::string_view kind = report.kind == output_kind::outcome ? "outcome" : "dead_letter";
+    if (unreported_ > 0) --unreported_;
     if (!report.delivered) {
         probe_.delivery_failed(report.kind);
-        log_.error("delivery_failed", {{"kind", kind},
-                                       {"topic", report.topic},
-                                       {"source_topic", report.source.topic},
-                                       {"source_partition", report.source.partition},
-                                       {"source_offset", report.source_offset},
-                                       {"error", report.error}});
-        // Not delivered after the client's own retries: stop before anything later is
-        // committed past this input.
-        fail("a record could not be delivered");
+        // In a transaction, records purged by an abort come back here too: expected noise.
+        const auto level = committer_.delivery_failure_is_fatal() ? observe::log_level::error
+                           : report.refused                       ? observe::log_level::warn
+                                                                  : observe::log_level::debug;
+        log_.log(level, "delivery_failed",
+                 {{"kind", kind},
+                  {"topic", report.topic},
+                  {"source_topic", report.source.topic},
+                  {"source_partition", report.source.partition},
+                  {"source_offset", report.source_offset},
+                  {"error", report.error}});
+        if (committer_.delivery_failure_is_fatal()) {
+            // Not delivered after the client's own retries: stop before anything later is
+            // committed past this input.
+            fail("a record could not be delivered");
+            return;
+        }
+        // Transactional: the open transaction cannot commit; end (abort) it now and redo
+        // its inputs. An outcome the broker refused comes back as a dead letter; a refused
+        // dead letter would fail again on every attempt.
+        commit_soon_ = true;
+        if (report.refused && report.kind == output_kind::outcome) {
+            refused_outcomes_.insert({report.source, report.source_offset});
+        } else if (report.refused) {
+            fail("a dead letter was refused by the broker");
+        }
         return;
     }
     std::optional<milliseconds> latency;
@@ -242,17 +283,71 @@ void pipeline::apply_flow_control() {
     }
 }
 
-void pipeline::store_offsets(bool force) {
-    const auto now = clock::now();
-    if (!force && now - last_store_ < config_.store_interval) return;
-    last_store_ = now;
+void pipeline::commit_offsets(bool force) {
+    if (!force && !committer_.due(clock::now())) return;
+    // Transactional offsets must cover exactly the delivered outputs: wait for the reports
+    // of everything produced. If that takes too long, the transaction stays open and the
+    // commit is tried again at the next tick.
+    if (committer_.needs_delivered_outputs() && !await_deliveries()) return;
+    commit_soon_ = false;
     std::vector<committed_offset> advanced;
     for (auto& [where, session] : sessions_) {
         if (auto next = session->take_advanced()) advanced.push_back({where, *next});
     }
-    if (advanced.empty()) return;
-    source_.store(advanced);
-    probe_.offsets_stored(advanced.size());
+    switch (committer_.commit(advanced)) {
+        case commit_result::done:
+            if (!advanced.empty()) probe_.offsets_stored(advanced.size());
+            forget_refused(advanced);
+            return;
+        case commit_result::rewind:
+            probe_.commit_failed();
+            rewind();
+            return;
+        case commit_result::fatal:
+            fail(committer_.failure_reason());
+            return;
+    }
+}
+
+// Waits for the delivery reports of everything produced, so that a failed delivery (which
+// dooms the transaction: the rest would wait in vain) ends the wait at once. False:
+// neither happened within the drain timeout; the commit is tried again later.
+bool pipeline::await_deliveries() {
+    auto deadline = clock::now() + config_.drain_timeout;
+    if (shutdown_deadline_) deadline = std::min(deadline, *shutdown_deadline_);
+    while (unreported_ > 0 && !commit_soon_ && !failure_) {
+        if (clock::now() >= deadline) return false;
+        sink_.poll(report_wait);
+    }
+    return true;
+}
+
+// A refused outcome is a dead letter in every later attempt until its input is committed.
+void pipeline::forget_refused(const std::vector<committed_offset>& committed) {
+    for (const auto& c : committed) {
+        std::erase_if(refused_outcomes_, [&](const auto& refused) {
+            return refused.first == c.where && refused.second < c.next_offset;
+        });
+    }
+}
+
+// The outputs since the last commit were discarded (an aborted transaction): every
+// session starts again, under a new generation, from the committed offsets. Queued work
+// is cancelled; results and reports of the old generation find no session.
+void pipeline::rewind() {
+    sink_.poll(milliseconds{0});  // reports of the aborted records, before the sessions go
+    commit_soon_ = false;
+    const std::set<topic_partition> partitions = owned();
+    cancel_queued([&](const input_record& input) { return partitions.count(input.where) > 0; });
+    size_t dropped = 0;
+    for (const auto& [where, session] : sessions_) dropped += session->in_flight();
+    const uint64_t generation = source_.rewind(as_vector(partitions));
+    for (const auto& p : partitions)
+        sessions_[p] = std::make_unique<partition_session>(p, generation);
+    report_load();
+    log_.warn("pipeline_rewound", {{"partitions", static_cast<int64_t>(partitions.size())},
+                                   {"dropped_in_flight", static_cast<int64_t>(dropped)},
+                                   {"generation", static_cast<int64_t>(generation)}});
 }
 
 size_t pipeline::in_flight() const {
@@ -302,7 +397,7 @@ void pipeline::shut_down(pipeline_result& result) {
         drain(owned(), *shutdown_deadline_);
         if (!sink_.flush(remaining(*shutdown_deadline_))) log_.warn("producer_flush_timed_out");
     }
-    store_offsets(true);
+    commit_offsets(true);
     if (!failure_ && !source_.commit_now(remaining(*shutdown_deadline_))) {
         probe_.commit_failed();
         log_.warn("final_commit_failed");
@@ -353,13 +448,9 @@ void pipeline::on_revoked(const std::vector<topic_partition>& partitions) {
     auto deadline = clock::now() + config_.drain_timeout;
     if (shutdown_deadline_) deadline = std::min(deadline, *shutdown_deadline_);
     drain(revoked, deadline);
-    std::vector<committed_offset> final_offsets;
-    for (const auto& p : revoked) {
-        const auto it = sessions_.find(p);
-        if (it == sessions_.end()) continue;
-        if (auto next = it->second->watermark()) final_offsets.push_back({p, *next});
-    }
-    if (!final_offsets.empty()) source_.store(final_offsets);
+    // Their final watermarks: stored for the consumer's commit on revoke, or committed in
+    // the open transaction before the partitions go.
+    commit_offsets(true);
     if (paused_) source_.resume(partitions);  // leave no stale pause flag behind
     size_t unfinished = 0;
     for (const auto& p : revoked) {

@@ -45,6 +45,12 @@ def main(env: Env, t: Suite) -> None:
         ("IMR_MAX_IN_FLIGHT=abc", [*metrics], {"IMR_MAX_IN_FLIGHT": "abc"}, "IMR_MAX_IN_FLIGHT"),
         ("IMR_POLL_BATCH=0", [*metrics], {"IMR_POLL_BATCH": "0"}, "IMR_POLL_BATCH"),
         ("config file with an unknown setting", ["--config", str(config_file), *metrics], {}, "max-inflight"),
+        ("exactly-once without a transactional.id", ["--exactly-once", *metrics], {}, "--transactional-id"),
+        ("exactly-once with cooperative-sticky",
+         ["--exactly-once", "--transactional-id", "t1", "-X",
+          "consumer:partition.assignment.strategy=cooperative-sticky", *metrics], {}, "partition.assignment.strategy"),
+        ("IMR_EXACTLY_ONCE=maybe", [*metrics], {"IMR_EXACTLY_ONCE": "maybe"}, "IMR_EXACTLY_ONCE"),
+        ("-X transactional.id", ["-X", "producer:transactional.id=t1", *metrics], {}, "transactional.id"),
         ("metrics port already in use", ["--metrics-address", f"127.0.0.1:{busy_port}"], {}, f"metrics on 127.0.0.1:{busy_port}"),
     ]
     try:

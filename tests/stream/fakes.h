@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "imr/stream/offset_committer.h"
 #include "imr/stream/record_processor.h"
 #include "imr/stream/record_sink.h"
 #include "imr/stream/record_source.h"
@@ -100,6 +101,20 @@ class fake_source final : public record_source {
         for (const auto& [p, offset] : stored_) committed_[p] = offset;
         return true;
     }
+    // Back to the committed offsets (the start when nothing is committed), under a new
+    // generation, as a transactional consumer does after an abort.
+    uint64_t rewind(const std::vector<topic_partition>& partitions) override {
+        std::lock_guard lock(mutex_);
+        ++rewinds_;
+        const uint64_t generation = next_generation_++;
+        for (const auto& p : partitions) {
+            if (assigned_.count(p) == 0) continue;
+            assigned_[p] = generation;
+            const auto committed = committed_.find(p);
+            position_[p] = committed == committed_.end() ? 0 : committed->second;
+        }
+        return generation;
+    }
     bool close(std::chrono::milliseconds) override {
         closed_ = true;
         revoke(owned());
@@ -180,6 +195,15 @@ class fake_source final : public record_source {
         return polls_;
     }
     bool closed() const { return closed_; }
+    size_t rewinds() const {
+        std::lock_guard lock(mutex_);
+        return rewinds_;
+    }
+    // What a transactional committer commits with its transaction.
+    void commit(const std::vector<committed_offset>& offsets) {
+        std::lock_guard lock(mutex_);
+        for (const auto& o : offsets) committed_[o.where] = o.next_offset;
+    }
 
   private:
     struct scheduled {
@@ -238,6 +262,7 @@ class fake_source final : public record_source {
     size_t pause_calls_ = 0;
     size_t resume_calls_ = 0;
     size_t refused_stores_ = 0;
+    size_t rewinds_ = 0;
     std::atomic<bool> closed_{false};
 };
 
@@ -251,6 +276,13 @@ class fake_sink final : public record_sink {
         std::lock_guard lock(mutex_);
         if (refuse_kind_ && *refuse_kind_ == record.kind) return produce_status::failed;
         if (undelivered_.size() >= queue_capacity_) return produce_status::queue_full;
+        if (reject_offset_ && record.kind == output_kind::outcome &&
+            *reject_offset_ == std::pair{record.source, record.source_offset}) {
+            reject_offset_.reset();  // refused by the broker once, as if too large
+            rejected_.push_back(record);
+            ++refused_count_;
+            return produce_status::queued;
+        }
         produced_.push_back(record);
         undelivered_.push_back(record);
         return produce_status::queued;
@@ -281,31 +313,54 @@ class fake_sink final : public record_sink {
         std::lock_guard lock(mutex_);
         fail_kind_ = kind;
     }
+    // The outcome of this input is refused by the "broker" (a failed, refused delivery).
+    void reject_outcome_of(topic_partition where, int64_t offset) {
+        std::lock_guard lock(mutex_);
+        reject_offset_ = std::pair{std::move(where), offset};
+    }
+    size_t refused_count() const {
+        std::lock_guard lock(mutex_);
+        return refused_count_;
+    }
     std::vector<output_record> produced() const {
         std::lock_guard lock(mutex_);
         return produced_;
     }
 
   private:
+    static delivery_report report_of(const output_record& r) {
+        delivery_report report;
+        report.kind = r.kind;
+        report.source = r.source;
+        report.source_offset = r.source_offset;
+        report.source_generation = r.source_generation;
+        report.topic = r.kind == output_kind::outcome ? "outcomes" : "dlq";
+        report.bytes = r.value.size();
+        report.source_timestamp_ms = r.source_timestamp_ms;
+        return report;
+    }
+
     void deliver() {
         std::vector<output_record> batch;
+        std::vector<output_record> rejected;
         std::optional<output_kind> fail_kind;
         {
             std::lock_guard lock(mutex_);
             if (corked_) return;
             batch.swap(undelivered_);
+            rejected.swap(rejected_);
             fail_kind = fail_kind_;
         }
+        for (const auto& r : rejected) {
+            delivery_report report = report_of(r);
+            report.delivered = false;
+            report.error = "Broker: Message size too large";
+            report.refused = true;
+            if (listener_ != nullptr) listener_->on_delivery(report);
+        }
         for (const auto& r : batch) {
-            delivery_report report;
-            report.kind = r.kind;
-            report.source = r.source;
-            report.source_offset = r.source_offset;
-            report.source_generation = r.source_generation;
-            report.topic = r.kind == output_kind::outcome ? "outcomes" : "dlq";
+            delivery_report report = report_of(r);
             report.delivered = !(fail_kind && *fail_kind == r.kind);
-            report.bytes = r.value.size();
-            report.source_timestamp_ms = r.source_timestamp_ms;
             if (!report.delivered) report.error = "simulated failure";
             if (listener_ != nullptr) listener_->on_delivery(report);
         }
@@ -319,6 +374,62 @@ class fake_sink final : public record_sink {
     size_t queue_capacity_ = SIZE_MAX;
     std::optional<output_kind> refuse_kind_;
     std::optional<output_kind> fail_kind_;
+    std::optional<std::pair<topic_partition, int64_t>> reject_offset_;
+    std::vector<output_record> rejected_;
+    size_t refused_count_ = 0;
+};
+
+// Transactions over the fake sink: a transaction is the range of records produced since it
+// was opened. Committing keeps the range and commits the offsets in the source; aborting
+// drops the range. It aborts when told to, or when the sink refused a record meanwhile
+// (what a broker's refusal does to a real transaction).
+class fake_transactions final : public offset_committer {
+  public:
+    fake_transactions(fake_source& source, fake_sink& sink) : source_(source), sink_(sink) {}
+
+    bool before_produce() override {
+        if (!open_) {
+            open_ = true;
+            begin_ = sink_.produced().size();
+            refused_at_begin_ = sink_.refused_count();
+        }
+        return true;
+    }
+    bool due(std::chrono::steady_clock::time_point) const override { return open_; }
+    bool needs_delivered_outputs() const override { return true; }
+    commit_result commit(const std::vector<committed_offset>& advanced) override {
+        if (fatal_) return commit_result::fatal;
+        if (!open_) return commit_result::done;
+        open_ = false;
+        const auto produced = sink_.produced();
+        if (abort_next_ > 0 || sink_.refused_count() != refused_at_begin_) {
+            if (abort_next_ > 0) --abort_next_;
+            ++aborted_;
+            return commit_result::rewind;
+        }
+        committed_.insert(committed_.end(), produced.begin() + static_cast<std::ptrdiff_t>(begin_),
+                          produced.end());
+        source_.commit(advanced);
+        return commit_result::done;
+    }
+    bool delivery_failure_is_fatal() const override { return false; }
+    std::string failure_reason() const override { return "fenced"; }
+
+    void abort_next(int count) { abort_next_ = count; }
+    void go_fatal() { fatal_ = true; }
+    const std::vector<output_record>& committed() const { return committed_; }
+    int aborted() const { return aborted_; }
+
+  private:
+    fake_source& source_;
+    fake_sink& sink_;
+    bool open_ = false;
+    size_t begin_ = 0;
+    size_t refused_at_begin_ = 0;
+    int abort_next_ = 0;
+    int aborted_ = 0;
+    bool fatal_ = false;
+    std::vector<output_record> committed_;
 };
 
 // Echoes the input as an outcome after a delay that depends on the offset, so results

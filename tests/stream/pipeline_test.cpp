@@ -21,6 +21,26 @@ using testing::make_input;
 const topic_partition p0{"in", 0};
 const topic_partition p1{"in", 1};
 
+// Each input of each partition exactly once among the committed outputs.
+void expect_each_once(const std::vector<output_record>& committed,
+                      const std::vector<topic_partition>& partitions, int64_t count) {
+    std::map<std::pair<topic_partition, int64_t>, int> seen;
+    for (const auto& r : committed) ++seen[{r.source, r.source_offset}];
+    for (const auto& p : partitions) {
+        for (int64_t o = 0; o < count; ++o) {
+            EXPECT_EQ((seen[{p, o}]), 1) << "partition " << p.partition << " offset " << o;
+        }
+    }
+    EXPECT_EQ(committed.size(), partitions.size() * static_cast<size_t>(count));
+}
+
+void add_inputs(fake_source& source, const std::vector<topic_partition>& partitions,
+                int64_t count) {
+    for (int64_t o = 0; o < count; ++o) {
+        for (const auto& p : partitions) source.add(make_input(p.topic, p.partition, o));
+    }
+}
+
 class PipelineTest : public ::testing::Test {
   protected:
     PipelineTest() : log_(observe::log_level::error, devnull_) {}
@@ -448,6 +468,78 @@ TEST_F(PipelineTest, PartitionsOfOneBatchAreServedInTurn) {
     EXPECT_GE(p1_in_first_half, 15u) << "p1 waited behind the whole of p0";
     EXPECT_EQ(source.committed().at(p0), 40);
     EXPECT_EQ(source.committed().at(p1), 40);
+}
+
+// Exactly-once: a transactional committer commits outputs and offsets together, an
+// aborted transaction rewinds the source, and nothing is committed twice.
+
+TEST_F(PipelineTest, ExactlyOnceCommitsEveryOutputOnceWithItsOffsets) {
+    fake_source source;
+    fake_sink sink;
+    add_inputs(source, {p0, p1}, 100);
+    testing::fake_transactions transactions(source, sink);
+    pipeline p(source, sink, factory_, config(2, 16), probe_, log_, &transactions);
+    const auto result = run_until(p, [&] { return transactions.committed().size() >= 200; });
+
+    ASSERT_TRUE(result.clean) << result.reason;
+    expect_each_once(transactions.committed(), {p0, p1}, 100);
+    EXPECT_EQ(source.committed().at(p0), 100);
+    EXPECT_EQ(source.committed().at(p1), 100);
+    EXPECT_TRUE(source.stored().empty()) << "a transactional commit stores nothing in the consumer";
+}
+
+TEST_F(PipelineTest, ExactlyOnceAbortedTransactionRewindsAndRedoesItsInputsOnce) {
+    fake_source source;
+    fake_sink sink;
+    add_inputs(source, {p0, p1}, 100);
+    testing::fake_transactions transactions(source, sink);
+    transactions.abort_next(3);
+    pipeline p(source, sink, factory_, config(2, 16), probe_, log_, &transactions);
+    const auto result = run_until(p, [&] { return transactions.committed().size() >= 200; });
+
+    ASSERT_TRUE(result.clean) << result.reason;
+    EXPECT_EQ(transactions.aborted(), 3);
+    EXPECT_EQ(source.rewinds(), 3u);
+    EXPECT_GT(sink.produced().size(), 200u) << "the aborted outputs were produced again";
+    expect_each_once(transactions.committed(), {p0, p1}, 100);
+    EXPECT_EQ(source.committed().at(p0), 100);
+    EXPECT_EQ(source.committed().at(p1), 100);
+}
+
+TEST_F(PipelineTest, ExactlyOnceOutcomeRefusedInATransactionBecomesADeadLetterAfterTheRewind) {
+    fake_source source;
+    fake_sink sink;
+    for (int64_t o = 0; o < 40; ++o) source.add(make_input("in", 0, o, "v" + std::to_string(o)));
+    sink.reject_outcome_of(p0, 25);
+    testing::fake_transactions transactions(source, sink);
+    pipeline p(source, sink, factory_, config(2, 16), probe_, log_, &transactions);
+    const auto result = run_until(p, [&] { return transactions.committed().size() >= 40; });
+
+    ASSERT_TRUE(result.clean) << result.reason;
+    EXPECT_GE(transactions.aborted(), 1);
+    expect_each_once(transactions.committed(), {p0}, 40);
+    for (const auto& r : transactions.committed()) {
+        if (r.source_offset != 25) continue;
+        EXPECT_EQ(r.kind, output_kind::dead_letter);
+        ASSERT_FALSE(r.headers.empty());
+        EXPECT_EQ(r.headers[0].value, "outcome_rejected");
+        EXPECT_EQ(r.value, "v25") << "the dead letter carries the input";
+    }
+}
+
+TEST_F(PipelineTest, ExactlyOnceFatalCommitStopsThePipelineWithTheCommittersReason) {
+    fake_source source;
+    fake_sink sink;
+    for (int64_t o = 0; o < 10; ++o) source.add(make_input("in", 0, o));
+    testing::fake_transactions transactions(source, sink);
+    transactions.go_fatal();
+    pipeline p(source, sink, factory_, config(2, 16), probe_, log_, &transactions);
+    std::stop_source stop;
+    const auto result = p.run(stop.get_token());  // returns by itself on the failure
+
+    EXPECT_FALSE(result.clean);
+    EXPECT_EQ(result.reason, "fenced");
+    EXPECT_TRUE(source.committed().empty());
 }
 
 }  // namespace

@@ -68,6 +68,14 @@ struct error_deleter {
 };
 using error_ptr = std::unique_ptr<rd_kafka_error_t, error_deleter>;
 
+struct group_metadata_deleter {
+    void operator()(rd_kafka_consumer_group_metadata_t* metadata) const noexcept {
+        rd_kafka_consumer_group_metadata_destroy(metadata);
+    }
+};
+using group_metadata_ptr =
+    std::unique_ptr<rd_kafka_consumer_group_metadata_t, group_metadata_deleter>;
+
 // Builds a configuration from `props`, applied in order. Throws std::invalid_argument
 // naming the property and carrying librdkafka's reason, with the value redacted: values
 // may be credentials (sasl.password, ssl.key.password, ...).

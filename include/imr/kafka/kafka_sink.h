@@ -119,7 +119,9 @@ class kafka_sink final : public stream::record_sink {
                                               delivery_token* token);
     [[nodiscard]] bool replace_refused(const rd_kafka_message_t& message, token_ptr& token);
     void send_replacements();
-    void report(delivery_token& token, bool delivered, std::string error);
+    // `refused`: the broker refused the record itself (too large, invalid); sending it again
+    // cannot succeed.
+    void report(delivery_token& token, bool delivered, std::string error, bool refused = false);
     void note_blocked(const stream::output_record& record);
     void note_unblocked();
     void refuse(const stream::output_record& record, std::string_view reason, std::size_t limit);

@@ -68,7 +68,15 @@ class kafka_source final : public stream::record_source {
     void resume(const std::vector<stream::topic_partition>& partitions) override;
     void store(const std::vector<stream::committed_offset>& offsets) override;
     bool commit_now(std::chrono::milliseconds timeout) override;
+    // Seeks to the committed offsets (the start where none is committed) and starts a new
+    // generation for the partitions. A failure is fatal: going on from the current
+    // position would skip inputs whose outputs were aborted.
+    uint64_t rewind(const std::vector<stream::topic_partition>& partitions) override;
     bool close(std::chrono::milliseconds timeout) override;
+
+    // The group's generation and member id, which a transactional producer sends with the
+    // offsets (KIP-447): a member fenced out of the group cannot commit for it.
+    [[nodiscard]] group_metadata_ptr group_metadata() const;
 
     // A fatal client error: the process must stop. poll() delivers nothing more and
     // librdkafka will not commit again (close() cannot leave the group cleanly).

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "imr/observe/logger.h"
+#include "imr/stream/offset_committer.h"
 #include "imr/stream/partition_session.h"
 #include "imr/stream/pipeline_probe.h"
 #include "imr/stream/record_processor.h"
@@ -51,17 +52,22 @@ struct pipeline_result {
     std::string reason;  // why it stopped, for the log
 };
 
-// consume -> classify -> produce, at least once. One driver thread (the caller of run)
-// does every client call: it polls the source, hands inputs to the worker pool, produces
-// results in offset order per partition, takes delivery reports, and stores only the
-// contiguous low watermark of delivered inputs. A dead letter counts as delivered.
+// consume -> classify -> produce. One driver thread (the caller of run) does every client
+// call: it polls the source, hands inputs to the worker pool, produces results in offset
+// order per partition, takes delivery reports, and hands only the contiguous low
+// watermark of delivered inputs to the offset committer. A dead letter counts as
+// delivered. The committer decides the guarantee: without one, watermarks are stored in
+// the source (at least once); a transactional one commits them with the outputs (exactly
+// once) and may ask for a rewind, after which the uncommitted inputs are taken again.
 // If a dead letter cannot be written, the pipeline stops rather than skip the input.
 // Each assigned partition is one partition_session; a record, result or delivery report
 // reaches only the session of its own generation, anything else is dropped and counted.
 class pipeline final : private rebalance_listener, private delivery_listener {
   public:
+    // `committer`, when given, must outlive the pipeline.
     pipeline(record_source& source, record_sink& sink, const processor_factory& make_processor,
-             pipeline_config config, pipeline_probe& probe, observe::logger& log);
+             pipeline_config config, pipeline_probe& probe, observe::logger& log,
+             offset_committer* committer = nullptr);
     ~pipeline() override;
     pipeline(const pipeline&) = delete;
     pipeline& operator=(const pipeline&) = delete;
@@ -85,7 +91,11 @@ class pipeline final : private rebalance_listener, private delivery_listener {
     void release(partition_session& session);
     void release_all();
     void apply_flow_control();
-    void store_offsets(bool force);
+    [[nodiscard]] bool produce_head(partition_session& session);
+    void commit_offsets(bool force);
+    [[nodiscard]] bool await_deliveries();
+    void forget_refused(const std::vector<committed_offset>& committed);
+    void rewind();
     void drain(const std::set<topic_partition>& partitions, clock::time_point deadline);
     void shut_down(pipeline_result& result);
     // Takes back queued work (never started); returns how many inputs.
@@ -105,12 +115,18 @@ class pipeline final : private rebalance_listener, private delivery_listener {
     pipeline_probe& probe_;
     observe::logger& log_;
     std::unique_ptr<record_processor> driver_processor_;  // dead letters built on the driver
+    std::unique_ptr<offset_committer> own_committer_;     // when none is given: at least once
+    offset_committer& committer_;
     worker_pool pool_;
     session_map sessions_;
     bool paused_ = false;
     std::optional<clock::time_point> full_since_;
     std::optional<std::string> failure_;
-    clock::time_point last_store_{};
+    // Inputs whose outcome the broker refused inside an aborted transaction: when they are
+    // taken again they become dead letters (`outcome_rejected`) instead.
+    std::set<std::pair<topic_partition, int64_t>> refused_outcomes_;
+    bool commit_soon_ = false;  // a delivery failed: the open transaction must end now
+    size_t unreported_ = 0;     // produced records whose delivery report has not come yet
     // Set once the stop is requested: every wait from then on ends by this time.
     std::optional<clock::time_point> shutdown_deadline_;
     size_t unfinished_at_revoke_ = 0;  // started work given up by revokes in the shutdown

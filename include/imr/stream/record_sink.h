@@ -17,7 +17,10 @@ struct delivery_report {
     uint64_t source_generation = 0;
     bool delivered = false;
     std::string error;  // the client's message when not delivered; never record content
-    size_t bytes = 0;   // value size of the produced record
+    // Not delivered because the broker refused this record itself (too large, invalid):
+    // sending it again cannot succeed.
+    bool refused = false;
+    size_t bytes = 0;  // value size of the produced record
     std::optional<int64_t> source_timestamp_ms;
 };
 

@@ -45,6 +45,11 @@ class record_source {
     virtual void store(const std::vector<committed_offset>& offsets) = 0;
     // Commits what is stored, waiting at most `timeout` for the broker's answer.
     virtual bool commit_now(std::chrono::milliseconds timeout) = 0;
+    // Goes back to the committed offsets of `partitions` (their next records are the first
+    // ones not committed): the work taken since the last commit is redone. Returns the
+    // new generation stamped on the partitions' records from now on, as after a new
+    // assignment, so that nothing read before the rewind is mistaken for what follows.
+    virtual uint64_t rewind(const std::vector<topic_partition>& partitions) = 0;
     // Leaves the group after a final commit, within `timeout` (revocation included);
     // false when it had to give up (nothing more is committed then).
     virtual bool close(std::chrono::milliseconds timeout) = 0;
