@@ -67,6 +67,8 @@ class FaultEnv:
         args = [self.it.imr_stream, "run", "--brokers", brokers or self.it.brokers, "--group", group,
                 "--input-topic", topics.input, "--outcomes-topic", topics.outcomes, "--dlq-topic", topics.dlq,
                 "--metrics-address", f"127.0.0.1:{port}", *MODE_FLAGS[self.mode], *extra]
+        if self.exactly_once:  # one transactional.id per instance, the same across its restarts
+            args += ["--transactional-id", f"{group}.{label}"]
         return Service.adopt(itlib.Service(label, args, self.it.work_dir / f"{label}.log", port))
 
     def topics(self, input_partitions: int = 6, output_configs: dict[str, str] | None = None,
