@@ -21,6 +21,7 @@ stream::output_record letter_for(const stream::output_record& record) {
     letter.key = record.key;
     letter.source = record.source;
     letter.source_offset = record.source_offset;
+    letter.source_generation = record.source_generation;
     letter.source_timestamp_ms = record.source_timestamp_ms;
     return letter;
 }

@@ -21,6 +21,8 @@ stream::output_record dead_letter(std::size_t value_bytes) {
     r.headers = {{"imr.error.code", "not_a_determination"}};
     r.source = {"in", 2};
     r.source_offset = 7;
+    r.source_generation = 3;
+    r.source_timestamp_ms = 1700000000000;
     return r;
 }
 
@@ -36,6 +38,23 @@ TEST(RecordFit, CutsTheValueSoTheRecordFitsTheLimit) {
     EXPECT_EQ(header(*fitted, fit_headers::reason), "too_large_for_topic");
     EXPECT_EQ(header(*fitted, "imr.error.code"), "not_a_determination");
     EXPECT_EQ(fitted->source_offset, 7);
+}
+
+// Regression: a fitted or replacing letter lost its input's partition generation, so its
+// delivery report went to no live partition session and the input stayed in flight for ever.
+TEST(RecordFit, ReplacementsKeepTheWholeIdentityOfTheirInput) {
+    const auto big = dead_letter(2'000'000);
+    const auto check = [&](const stream::output_record& letter) {
+        EXPECT_EQ(letter.source, big.source);
+        EXPECT_EQ(letter.source_offset, big.source_offset);
+        EXPECT_EQ(letter.source_generation, big.source_generation);
+        EXPECT_EQ(letter.source_timestamp_ms, big.source_timestamp_ms);
+    };
+    check(*fit_dead_letter(big, 1'048'588, "too_large_for_topic"));
+    check(value_less_dead_letter(big, "unqueueable"));
+    auto outcome = big;
+    outcome.kind = stream::output_kind::outcome;
+    check(rejected_outcome_letter(outcome, "too_large_for_topic"));
 }
 
 TEST(RecordFit, NothingFitsWhenTheHeadersAloneAreTooLarge) {
