@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <vector>
 
 #include "imr/text/search.h"
@@ -58,27 +57,6 @@ constexpr std::array<bool, 256> make_special_table() {
 }
 constexpr std::array<bool, 256> special = make_special_table();
 
-// Length of the line at `at` when it ends with '\n' and needs no cleaning (no leading,
-// trailing or doubled space, no tab, carriage return, form feed or non-ASCII byte), or
-// npos. Most lines are such; copying them whole halves the cost of clean().
-size_t plain_line_length(std::string_view raw, size_t at) {
-    const void* newline = std::memchr(raw.data() + at, '\n', raw.size() - at);
-    if (newline == nullptr) return npos;
-    const auto length = static_cast<size_t>(static_cast<const char*>(newline) - raw.data()) - at;
-    if (length == 0 || raw[at] == ' ' || raw[at + length - 1] == ' ') return npos;
-    // Branch-free: a branch per space was the cost of the byte loop.
-    bool plain = true;
-    char previous = '\0';
-    for (size_t i = at; i < at + length; ++i) {
-        const char c = raw[i];
-        const bool ordinary = !special[static_cast<unsigned char>(c)];
-        const bool single_space = (c == ' ') & (previous != ' ');
-        plain &= ordinary | single_space;
-        previous = c;
-    }
-    return plain ? length : npos;
-}
-
 // One pass, one buffer: per-line strings dominated the profile of this function.
 cleaned_lines clean(std::string_view raw) {
     cleaned_lines out;
@@ -92,14 +70,6 @@ cleaned_lines clean(std::string_view raw) {
         pending_space = false;
     };
     for (size_t i = 0; i < raw.size(); ++i) {
-        if (i == 0 || raw[i - 1] == '\n') {
-            if (const size_t length = plain_line_length(raw, i); length != npos) {
-                out.buffer.append(raw.data() + i, length);
-                end_line();
-                i += length;  // at its '\n'
-                continue;
-            }
-        }
         const char c = raw[i];
         if (!special[static_cast<unsigned char>(c)]) {
             size_t end = i + 1;
