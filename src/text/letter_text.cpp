@@ -174,13 +174,20 @@ std::string normalize(std::string_view raw) {
 std::string flatten(std::string_view normalized) {
     std::string out;
     out.reserve(normalized.size());
-    // Copied line by line: a byte at a time, this function stood out in the profile.
+    // Copied line by line, the breaks found by find (memchr): a byte at a time, this
+    // function stood out in the profile (it runs on every item block and section).
+    const auto next_of = [&](char c, size_t from) {
+        return std::min(normalized.find(c, from), normalized.size());
+    };
+    size_t next_newline = next_of('\n', 0);
+    size_t next_page = next_of('\f', 0);
     size_t start = 0;
     while (start < normalized.size()) {
-        size_t end = start;
-        while (end < normalized.size() && normalized[end] != '\n' && normalized[end] != '\f') ++end;
+        const size_t end = std::min(next_newline, next_page);
         out.append(normalized, start, end - start);
         if (end < normalized.size() && !out.empty() && out.back() != ' ') out.push_back(' ');
+        if (end == next_newline) next_newline = next_of('\n', end + 1);
+        if (end == next_page) next_page = next_of('\f', end + 1);
         start = end + 1;
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
