@@ -1,6 +1,8 @@
 // Throughput of the engine over the reference letters, per core (single thread):
 //   Text:   normalized letter text -> outcome record (the Kafka path for text payloads)
-//   Pdf:    PDF bytes -> outcome record (extraction + classification)
+//   Pdf:    PDF bytes -> outcome record (extraction + classification), in-process
+//   PdfInHelper: the same with extraction in a PDF helper process under the per-document
+//           budget, as `imr-stream` runs it: the cost of the sandbox is the difference
 //   PopplerOnly: PDF bytes -> text, the extraction alone, as the PDF baseline.
 #include <benchmark/benchmark.h>
 
@@ -87,9 +89,9 @@ bool verify(benchmark::State& state, imr::document_classifier& classifier,
 }
 
 void run_documents(benchmark::State& state, const std::vector<std::string>& documents,
-                   size_t total_bytes) {
+                   size_t total_bytes, imr::input::decoder_limits limits = {}) {
     imr::null_classification_probe probe;
-    imr::document_classifier classifier(shared_engine(), {}, probe);
+    imr::document_classifier classifier(shared_engine(), std::move(limits), probe);
     if (!verify(state, classifier, documents)) return;
     size_t index = 0;
     for (auto _ : state) {
@@ -125,6 +127,14 @@ void BM_ClassifyPdf(benchmark::State& state) {
     run_documents(state, c.pdfs, c.pdf_bytes);
 }
 BENCHMARK(BM_ClassifyPdf)->Unit(benchmark::kMicrosecond);
+
+void BM_ClassifyPdfInHelper(benchmark::State& state) {
+    const corpus& c = load_corpus();
+    imr::input::decoder_limits limits;
+    limits.pdf_helper = {IMR_STREAM_PROGRAM, {"__pdf-helper"}};
+    run_documents(state, c.pdfs, c.pdf_bytes, std::move(limits));
+}
+BENCHMARK(BM_ClassifyPdfInHelper)->Unit(benchmark::kMicrosecond);
 
 void BM_PopplerOnly(benchmark::State& state) {
     const corpus& c = load_corpus();

@@ -16,9 +16,11 @@
 #include "imr/observe/http_endpoint.h"
 #include "imr/observe/kafka_statistics.h"
 #include "imr/observe/pipeline_metrics.h"
+#include "imr/observe/sink_metrics.h"
 #include "imr/stream/classify_processor.h"
 #include "imr/stream/pipeline.h"
 #include "imr/version.h"
+#include "pdf_helper_mode.h"
 
 namespace imr::app {
 namespace {
@@ -49,6 +51,7 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
     observe::health_state health;
     observe::classification_metrics classification_probe(registry);
     observe::pipeline_metrics pipeline_probe(registry, health);
+    observe::sink_metrics sink_probe(registry, health);
     observe::kafka_statistics statistics(registry, health);
     observe::http_endpoint endpoint(settings.metrics_address, registry, health);
 
@@ -56,12 +59,17 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
                                            ? classify::load_vocabulary(*settings.vocabulary_dir)
                                            : classify::builtin_vocabulary();
     const engine shared_engine(words);
-    const input::decoder_limits limits{settings.max_input_bytes};
+    input::decoder_limits limits;
+    limits.max_input_bytes = settings.max_input_bytes;
+    limits.max_cpu = settings.max_cpu;
+    limits.max_memory_bytes = settings.max_memory_bytes;
+    limits.pdf_helper = pdf_helper_of_this_program();
 
     kafka::kafka_sink sink(
         settings.brokers, settings.outcomes_topic, settings.dlq_topic,
         with_statistics(settings.producer_properties, settings.statistics_interval), log,
-        [&](std::string_view json) { statistics.on_producer_statistics(json); });
+        [&](std::string_view json) { statistics.on_producer_statistics(json); },
+        kafka::sink_options{.probe = &sink_probe});
     kafka::consumer_options consumer;
     consumer.queued_max_messages_kbytes = static_cast<int>(settings.queued_max_kbytes);
     consumer.queued_min_messages = static_cast<int>(settings.queued_min_messages);
@@ -76,8 +84,10 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
     config.workers = settings.workers == 0 ? std::max(1u, std::thread::hardware_concurrency())
                                            : settings.workers;
     config.max_in_flight = settings.max_in_flight;
+    config.max_in_flight_bytes = settings.max_in_flight_bytes;
     config.poll_batch = settings.poll_batch;
     config.drain_timeout = settings.shutdown_timeout;
+    config.shutdown_timeout = settings.shutdown_timeout;
     const stream::processor_factory make_processor = [&] {
         return std::make_unique<stream::classify_processor>(shared_engine, limits,
                                                             classification_probe);
@@ -93,12 +103,23 @@ int run_application(const run_settings& settings, observe::logger& log, std::sto
     stream::pipeline pipeline(source, sink, make_processor, config, pipeline_probe, log);
     std::stop_callback mark_stopping(stop, [&] { health.set_stopping(true); });
     const stream::pipeline_result result = pipeline.run(stop);
-    if (!result.clean) {
-        const std::string detail = source.fatal() ? source.fatal_reason() : result.reason;
+    if (result.failed) {
+        const std::string detail = source.fatal() ? source.fatal_reason()
+                                   : sink.fatal() ? sink.fatal_reason()
+                                                  : result.reason;
         log.error("service_failed", {{"reason", detail}});
-        return 1;
+        return exit_failed;
     }
-    log.info("service_stopped");
+    if (!result.clean) {
+        // Nothing is lost (the offsets of abandoned work were not committed), but the stop
+        // was not the graceful one asked for: say so to whoever watches exit codes.
+        log.warn("service_stopped",
+                 {{"clean", false},
+                  {"abandoned_in_flight", static_cast<int64_t>(result.abandoned)},
+                  {"reason", result.reason}});
+        return exit_abandoned;
+    }
+    log.info("service_stopped", {{"clean", true}});
     return 0;
 }
 

@@ -1,18 +1,16 @@
 #include "classify_command.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "imr/classify/vocabulary.h"
@@ -21,6 +19,8 @@
 #include "imr/input/pdf_text.h"
 #include "imr/observe/classification_metrics.h"
 #include "imr/output/outcome_json.h"
+#include "input_files.h"
+#include "pdf_helper_mode.h"
 
 namespace imr::app {
 namespace {
@@ -29,44 +29,27 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view stdin_name = "-";
 
-bool is_letter_file(const fs::path& path) {
-    const auto extension = path.extension();
-    return extension == ".txt" || extension == ".pdf" || extension == ".json";
-}
-
-// Files in command-line order; directories contribute their letter files, sorted.
-std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
-    std::vector<std::string> files;
-    for (const auto& input : inputs) {
-        std::error_code ec;
-        if (input != stdin_name && fs::is_directory(input, ec)) {
-            std::vector<std::string> found;
-            for (const auto& entry : fs::recursive_directory_iterator(input, ec)) {
-                if (entry.is_regular_file() && is_letter_file(entry.path()) &&
-                    entry.path().string().find(".gold.") == std::string::npos) {
-                    found.push_back(entry.path().string());
-                }
-            }
-            std::sort(found.begin(), found.end());
-            files.insert(files.end(), found.begin(), found.end());
-        } else {
-            files.push_back(input);
-        }
+// At most `limit` bytes, in large blocks: one byte past the size limit is enough to
+// reject a document as too large, and /dev/zero or an endless pipe is read no further.
+std::optional<std::string> read_input(const std::string& name, size_t limit) {
+    const bool from_stdin = name == stdin_name;
+    const int fd = from_stdin ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    constexpr size_t block = size_t{1} << 20;
+    std::string content;
+    bool failed = false;
+    while (content.size() < limit) {
+        const size_t had = content.size();
+        content.resize(std::min(limit, had + block));
+        const ssize_t got = ::read(fd, content.data() + had, content.size() - had);
+        content.resize(had + static_cast<size_t>(std::max<ssize_t>(got, 0)));
+        if (got < 0 && errno == EINTR) continue;
+        failed = got < 0;
+        if (got <= 0) break;
     }
-    return files;
-}
-
-std::optional<std::string> read_input(const std::string& name) {
-    if (name == stdin_name) {
-        return std::string(std::istreambuf_iterator<char>(std::cin),
-                           std::istreambuf_iterator<char>());
-    }
-    std::ifstream in(name, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (in.bad()) return std::nullopt;
-    return std::move(content).str();
+    if (!from_stdin) ::close(fd);
+    if (failed) return std::nullopt;
+    return content;
 }
 
 // Hands results to the writer in input order while workers finish out of order, and
@@ -147,14 +130,18 @@ int run_classify(const classify_options& options) {
     observe::classification_metrics metrics(registry);
     ordered_output output(size_t{64} * jobs);
     std::atomic<size_t> next_file{0};
-    const input::decoder_limits limits{options.max_input_bytes};
+    input::decoder_limits limits;
+    limits.max_input_bytes = options.max_input_bytes;
+    limits.max_cpu = options.max_cpu;
+    limits.max_memory_bytes = options.max_memory_bytes;
+    limits.pdf_helper = pdf_helper_of_this_program();
     auto work = [&] {
         document_classifier classifier(shared_engine, limits, metrics);
         for (size_t index = next_file++; index < files.size(); index = next_file++) {
             output.wait_for_room(index);
             output::source_info source;
             source.file = files[index];
-            auto bytes = read_input(files[index]);
+            auto bytes = read_input(files[index], limits.max_input_bytes + 1);
             auto result =
                 bytes ? classifier.classify(*bytes, source)
                       : classifier.reject({errc::unreadable, "the file could not be read"}, source);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
@@ -13,8 +14,10 @@ struct classify_options {
     unsigned jobs = 0;                // 0: one per core
     std::optional<std::filesystem::path> vocabulary_dir;
     size_t max_input_bytes = size_t{16} << 20;
-    bool progress = true;  // shown only when stderr is a terminal
-    bool summary = true;   // the run's counters on stderr at the end
+    std::chrono::milliseconds max_cpu{2000};      // per document: PDF reading, text engine
+    size_t max_memory_bytes = size_t{256} << 20;  // per PDF, in its helper process
+    bool progress = true;                         // shown only when stderr is a terminal
+    bool summary = true;                          // the run's counters on stderr at the end
 };
 
 // `imr-stream classify`: one JSON line per input on stdout, in input order.

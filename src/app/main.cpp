@@ -1,14 +1,21 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <span>
 
 #include "classify_command.h"
+#include "imr/input/pdf_helper.h"
 #include "imr/version.h"
+#include "pdf_helper_mode.h"
+#include "publish_command.h"
 #include "report_command.h"
 #include "run_command.h"
 #include "run_settings.h"
 
 int main(int argc, char** argv) {
+    if (argc >= 2 && argv[1] == imr::app::pdf_helper_mode) {
+        return imr::input::run_pdf_helper(std::span<char* const>(argv + 2, argc - 2));
+    }
     CLI::App app{
         "imr-stream: classify California IMR determination letters, offline or from Kafka"};
     app.require_subcommand(1);
@@ -25,7 +32,18 @@ int main(int argc, char** argv) {
                      "Directory of vocabulary .tsv files replacing the built-in one")
         ->check(CLI::ExistingDirectory);
     classify_cmd->add_option("--max-bytes", classify.max_input_bytes,
-                             "Largest accepted input, in bytes");
+                             "Largest accepted input, in bytes (too_large beyond)");
+    classify_cmd
+        ->add_option_function<size_t>(
+            "--max-cpu-ms", [&](size_t ms) { classify.max_cpu = std::chrono::milliseconds(ms); },
+            "CPU time per document for reading a PDF and for the text engine, each "
+            "(too_complex beyond; default 2000)")
+        ->check(CLI::Range(size_t{1}, imr::app::max_cpu_ms));
+    classify_cmd
+        ->add_option_function<size_t>(
+            "--max-memory-mb", [&](size_t mb) { classify.max_memory_bytes = mb << 20; },
+            "Memory per PDF, MiB, in its helper process (too_complex beyond; default 256)")
+        ->check(CLI::Range(size_t{1}, imr::app::max_memory_mb));
     classify_cmd->add_flag("!--no-progress", classify.progress, "Never show progress on stderr");
     classify_cmd->add_flag("!--no-summary", classify.summary,
                            "Do not print the counters summary on stderr");
@@ -50,6 +68,10 @@ int main(int argc, char** argv) {
         ->add_option("--timeout", report.timeout,
                      "Longest time to read the topic to its end, in seconds")
         ->capture_default_str();
+    imr::app::publish_options publish;
+    auto* publish_cmd = app.add_subcommand(
+        "publish", "Put documents on the input topic, each in a JSON envelope (idempotent)");
+    imr::app::add_publish_options(*publish_cmd, publish);
 
     try {
         app.parse(argc, argv);
@@ -60,6 +82,7 @@ int main(int argc, char** argv) {
         if (*classify_cmd) return imr::app::run_classify(classify);
         if (*run_cmd) return imr::app::run_service(run_settings);
         if (*report_cmd) return imr::app::run_report(report);
+        if (*publish_cmd) return imr::app::run_publish(publish);
     } catch (const std::exception& e) {
         std::cerr << "imr-stream: " << e.what() << '\n';
         return 2;

@@ -1,6 +1,7 @@
 #include "run_command.h"
 
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <exception>
 #include <iostream>
@@ -13,7 +14,9 @@ namespace imr::app {
 namespace {
 
 // SIGTERM and SIGINT are blocked in every thread and taken by one waiting thread, so no
-// code runs in signal context: the signal becomes a stop request, nothing more.
+// code runs in signal context: the first signal becomes a stop request; a second one
+// (an operator who will not wait) ends the process at once, committing nothing more:
+// what was not committed is read again by the next owner (at-least-once).
 class signal_watch {
   public:
     explicit signal_watch(std::stop_source& stop, observe::logger& log) {
@@ -25,11 +28,15 @@ class signal_watch {
             const timespec tick{0, 200'000'000};
             while (!own.stop_requested()) {
                 const int signal = sigtimedwait(&signals_, nullptr, &tick);
-                if (signal == SIGTERM || signal == SIGINT) {
-                    log.info("signal_received",
-                             {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
-                    stop.request_stop();
+                if (signal != SIGTERM && signal != SIGINT) continue;
+                const bool again = stop.stop_requested();
+                log.info("signal_received",
+                         {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}, {"forced", again}});
+                if (again) {
+                    log.warn("service_stopped_forced", {});
+                    std::_Exit(exit_forced);
                 }
+                stop.request_stop();
             }
         });
     }
@@ -50,6 +57,10 @@ int run_service(const run_settings_parser& parser) {
         return 2;
     }
     observe::logger log(observe::parse_log_level(settings.log_level));
+    for (const auto& variable : settings.ignored_environment) {
+        log.warn("environment_variable_ignored",
+                 {{"variable", variable}, {"reason", "names no librdkafka property"}});
+    }
     std::stop_source stop;
     signal_watch signals(stop, log);  // before any other thread exists, so all inherit the mask
     try {

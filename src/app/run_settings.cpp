@@ -1,10 +1,16 @@
 #include "run_settings.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <functional>
+#include <limits>
+#include <sstream>
 #include <stdexcept>
+
+#include "imr/kafka/client_config.h"
 
 extern char** environ;  // POSIX
 
@@ -18,7 +24,8 @@ struct setting {
     std::function<void(run_settings&, const std::string&)> apply;  // parses and validates
 };
 
-size_t parse_count(const std::string& value, size_t minimum) {
+size_t parse_count(const std::string& value, size_t minimum,
+                   size_t maximum = std::numeric_limits<size_t>::max()) {
     size_t parsed = 0;
     const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
     if (ec != std::errc() || end != value.data() + value.size()) {
@@ -26,6 +33,7 @@ size_t parse_count(const std::string& value, size_t minimum) {
     }
     if (parsed < minimum)
         throw std::invalid_argument("must be at least " + std::to_string(minimum));
+    if (parsed > maximum) throw std::invalid_argument("must be at most " + std::to_string(maximum));
     return parsed;
 }
 
@@ -54,6 +62,9 @@ const std::vector<setting>& settings_table() {
         {"max-in-flight", "IMR_MAX_IN_FLIGHT",
          "Documents taken but not yet delivered before partitions pause",
          [](run_settings& s, const std::string& v) { s.max_in_flight = parse_count(v, 1); }},
+        {"max-in-flight-bytes", "IMR_MAX_IN_FLIGHT_BYTES",
+         "Input bytes taken but not yet delivered before partitions pause (memory bound)",
+         [](run_settings& s, const std::string& v) { s.max_in_flight_bytes = parse_count(v, 1); }},
         {"poll-batch", "IMR_POLL_BATCH", "Most records taken per poll",
          [](run_settings& s, const std::string& v) { s.poll_batch = parse_count(v, 1); }},
         {"queued-max-kbytes", "IMR_QUEUED_MAX_KBYTES", "librdkafka prefetch cap per consumer, KiB",
@@ -64,8 +75,20 @@ const std::vector<setting>& settings_table() {
         {"max-bytes", "IMR_MAX_BYTES",
          "Largest document accepted; larger ones are dead-lettered as too_large",
          [](run_settings& s, const std::string& v) { s.max_input_bytes = parse_count(v, 1); }},
+        {"max-cpu-ms", "IMR_MAX_CPU_MS",
+         "CPU time per document for reading a PDF and for the text engine, each; over it a "
+         "document is dead-lettered as too_complex",
+         [](run_settings& s, const std::string& v) {
+             s.max_cpu = std::chrono::milliseconds(parse_count(v, 1, max_cpu_ms));
+         }},
+        {"max-memory-mb", "IMR_MAX_MEMORY_MB",
+         "Memory per PDF, MiB, in its helper process; over it a document is dead-lettered as "
+         "too_complex",
+         [](run_settings& s, const std::string& v) {
+             s.max_memory_bytes = parse_count(v, 1, max_memory_mb) << 20;
+         }},
         {"shutdown-timeout-ms", "IMR_SHUTDOWN_TIMEOUT_MS",
-         "How long SIGTERM waits for in-flight work",
+         "The whole graceful stop after SIGTERM (finish, flush, commit, leave the group)",
          [](run_settings& s, const std::string& v) {
              s.shutdown_timeout = std::chrono::milliseconds(parse_count(v, 0));
          }},
@@ -121,7 +144,7 @@ void add_kafka_property(run_settings& s, const std::string& spec, const std::str
         throw std::invalid_argument(origin + ": expected [consumer:|producer:]key=value");
     }
     const std::string key = trim(body.substr(0, equals));
-    const std::string value = trim(body.substr(equals + 1));
+    const std::string value = resolve_property_value(trim(body.substr(equals + 1)), origin);
     if (consumer) s.consumer_properties.emplace_back(key, value);
     if (producer) s.producer_properties.emplace_back(key, value);
 }
@@ -153,7 +176,74 @@ std::map<std::string, std::string> read_config_file(const std::string& path, run
     return values;
 }
 
+bool starts_with(std::string_view text, std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+}
+
+// SASL_PASSWORD -> sasl.password
+std::string property_name(std::string_view variable_part) {
+    std::string name(variable_part);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
+        return c == '_' ? '.' : static_cast<char>(std::tolower(c));
+    });
+    return name;
+}
+
 }  // namespace
+
+std::string resolve_property_value(const std::string& value, const std::string& origin) {
+    constexpr std::string_view file_prefix = "@file:";
+    if (!starts_with(value, file_prefix)) return value;
+    const std::string path = value.substr(file_prefix.size());
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    if (!in || !(content << in.rdbuf())) {
+        // The path is not a secret; the content is, and is never quoted.
+        throw std::invalid_argument(origin + ": cannot read the file " + path);
+    }
+    std::string text = content.str();
+    if (text.ends_with('\n')) text.pop_back();
+    if (text.ends_with('\r')) text.pop_back();
+    return text;
+}
+
+client_properties kafka_properties_from_environment(
+    const std::map<std::string, std::string>& environment) {
+    constexpr std::string_view prefix = "IMR_KAFKA_";
+    client_properties out;
+    kafka_properties consumer_only;
+    kafka_properties producer_only;
+    for (const auto& [variable, raw] : environment) {
+        if (!starts_with(variable, prefix)) continue;
+        std::string_view rest = std::string_view(variable).substr(prefix.size());
+        kafka_properties* target = nullptr;  // nullptr: both clients
+        if (starts_with(rest, "CONSUMER_")) {
+            target = &consumer_only;
+            rest.remove_prefix(9);
+        } else if (starts_with(rest, "PRODUCER_")) {
+            target = &producer_only;
+            rest.remove_prefix(9);
+        }
+        const bool from_file = rest.ends_with("_FILE");
+        if (from_file) rest.remove_suffix(5);
+        const std::string name = property_name(rest);
+        if (name.empty() || !kafka::is_known_property(name)) {
+            out.ignored_environment.push_back(variable);
+            continue;
+        }
+        const std::string value =
+            from_file ? resolve_property_value("@file:" + raw, variable) : raw;
+        if (target != nullptr) {
+            target->emplace_back(name, value);
+        } else {
+            out.consumer.emplace_back(name, value);
+            out.producer.emplace_back(name, value);
+        }
+    }
+    out.consumer.insert(out.consumer.end(), consumer_only.begin(), consumer_only.end());
+    out.producer.insert(out.producer.end(), producer_only.begin(), producer_only.end());
+    return out;
+}
 
 void run_settings_parser::add_options(CLI::App& command) {
     const run_settings defaults;
@@ -166,7 +256,8 @@ void run_settings_parser::add_options(CLI::App& command) {
     }
     command.add_option(
         "-X,--property", kafka_flags_,
-        "librdkafka property: [consumer:|producer:]key=value (repeatable; applied last)");
+        "librdkafka property: [consumer:|producer:]key=value, value @file:PATH reads PATH "
+        "(repeatable; applied last) [env IMR_KAFKA_KEY_NAME, IMR_KAFKA_KEY_NAME_FILE]");
     command.add_option_function<std::string>(
         "-c,--config", [this](const std::string& v) { config_file_ = v; },
         "Config file of `name = value` lines (flags and IMR_* variables take precedence) [env "
@@ -202,6 +293,12 @@ run_settings run_settings_parser::resolve(
             throw std::invalid_argument(chosen->second + ": " + e.what());
         }
     }
+    auto from_environment = kafka_properties_from_environment(environment);
+    s.consumer_properties.insert(s.consumer_properties.end(), from_environment.consumer.begin(),
+                                 from_environment.consumer.end());
+    s.producer_properties.insert(s.producer_properties.end(), from_environment.producer.begin(),
+                                 from_environment.producer.end());
+    s.ignored_environment = std::move(from_environment.ignored_environment);
     for (const auto& spec : kafka_flags_)
         add_kafka_property(s, spec, "-X " + spec.substr(0, spec.find('=')));
     return s;

@@ -15,6 +15,11 @@ class App;
 
 namespace imr::app {
 
+// Upper bounds of the per-document budget: beyond them a budget is no budget (and
+// deadlines computed from it would overflow).
+inline constexpr size_t max_cpu_ms = 3'600'000;
+inline constexpr size_t max_memory_mb = size_t{1} << 20;
+
 using kafka_properties = std::vector<std::pair<std::string, std::string>>;
 
 // Everything `imr-stream run` can be told. Each setting is declared once (see
@@ -27,10 +32,15 @@ struct run_settings {
     std::string dlq_topic = "imr.determinations.dlq";
     unsigned workers = 0;  // 0: one per core
     size_t max_in_flight = 1024;
+    // Input bytes in flight: with the 16 MiB client prefetch, the producer's copies and
+    // the workers' parsing, the service stays within 512 MiB.
+    size_t max_in_flight_bytes = size_t{128} << 20;
     size_t poll_batch = 256;
     size_t queued_max_kbytes = 16384;
     size_t queued_min_messages = 1000;
     size_t max_input_bytes = size_t{16} << 20;
+    std::chrono::milliseconds max_cpu{2000};
+    size_t max_memory_bytes = size_t{256} << 20;
     std::chrono::milliseconds shutdown_timeout{30000};
     std::chrono::milliseconds statistics_interval{5000};
     std::string metrics_address = "0.0.0.0:9464";
@@ -38,7 +48,33 @@ struct run_settings {
     std::optional<std::filesystem::path> vocabulary_dir;
     kafka_properties consumer_properties;
     kafka_properties producer_properties;
+    // IMR_KAFKA_* variables that name no librdkafka property (a typo, or a variable meant for
+    // another program such as scripts/kafka-local): not applied, reported by name at start.
+    std::vector<std::string> ignored_environment;
 };
+
+// librdkafka properties for the consumer and the producer, with where each came from, so a
+// client that needs only one side (publish) can reuse the same rules.
+struct client_properties {
+    kafka_properties consumer;
+    kafka_properties producer;
+    std::vector<std::string> ignored_environment;
+};
+
+// Client properties from the environment (README, Deploy: secrets):
+//   IMR_KAFKA_SASL_PASSWORD=x            sasl.password=x for both clients
+//   IMR_KAFKA_CONSUMER_FETCH_MAX_BYTES=n fetch.max.bytes=n for the consumer only (PRODUCER_ too)
+//   IMR_KAFKA_SASL_PASSWORD_FILE=/path   sasl.password = the file's content (one final newline
+//                                        dropped), for mounted secrets
+// Client-wide variables are applied before client-specific ones, so the latter win.
+// Throws std::invalid_argument naming the variable (never its value) when a file cannot be read.
+[[nodiscard]] client_properties kafka_properties_from_environment(
+    const std::map<std::string, std::string>& environment);
+
+// A property value as given: "@file:/path" stands for the content of /path (one final newline
+// dropped); anything else is the value itself. `origin` names the setting in errors.
+[[nodiscard]] std::string resolve_property_value(const std::string& value,
+                                                 const std::string& origin);
 
 // Collects the raw flag values; `resolve` then merges flags, IMR_* environment
 // variables and the config file (in that order of precedence) over the defaults.

@@ -63,7 +63,7 @@ pattern_index::pattern_index(const std::vector<coded_pattern>& patterns)
 std::vector<std::string> pattern_index::matching_codes(std::string_view text) const {
     std::vector<int> hits;
     std::vector<std::string> codes;
-    if (codes_.empty() || !set_->Match(text, &hits)) return codes;
+    if (codes_.empty() || !set_match(*set_, text, &hits)) return codes;
     std::sort(hits.begin(), hits.end());
     for (const int hit : hits) {
         const std::string& code = codes_[static_cast<size_t>(hit)];
@@ -74,7 +74,7 @@ std::vector<std::string> pattern_index::matching_codes(std::string_view text) co
 
 std::string_view pattern_index::first_code(std::string_view text) const {
     std::vector<int> hits;
-    if (codes_.empty() || !set_->Match(text, &hits) || hits.empty()) return {};
+    if (codes_.empty() || !set_match(*set_, text, &hits) || hits.empty()) return {};
     return codes_[static_cast<size_t>(*std::min_element(hits.begin(), hits.end()))];
 }
 
@@ -89,7 +89,8 @@ std::vector<std::string> pattern_index::codes_by_position(std::string_view text)
     while (position < text.size() &&
            scanner_->Match(text, position, text.size(), RE2::UNANCHORED, &match, 1)) {
         hits.clear();
-        if (anchored_->Match(match, &hits) && !hits.empty()) {
+        if (set_match(*anchored_, std::string_view(match.data(), match.size()), &hits) &&
+            !hits.empty()) {
             const std::string& code =
                 codes_[static_cast<size_t>(*std::min_element(hits.begin(), hits.end()))];
             if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);

@@ -23,6 +23,26 @@ std::unique_ptr<RE2> compile_pattern(std::string_view pattern) {
     return compiled;
 }
 
+void check_set_match(bool matched, const RE2::Set::ErrorInfo& info) {
+    if (matched || info.kind == RE2::Set::kNoError) return;
+    switch (info.kind) {
+        case RE2::Set::kOutOfMemory:
+            throw match_error("pattern matching ran out of memory (RE2 DFA)");
+        case RE2::Set::kNotCompiled:
+            throw match_error("pattern set not compiled");
+        default:
+            throw match_error("pattern matching failed (RE2 error " + std::to_string(info.kind) +
+                              ")");
+    }
+}
+
+bool set_match(const RE2::Set& set, std::string_view text, std::vector<int>* hits) {
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    const bool matched = set.Match(text, hits, &info);
+    check_set_match(matched, info);
+    return matched;
+}
+
 std::string word_alternation(const std::vector<std::string>& words) {
     std::string pattern = R"(\b()";
     for (size_t i = 0; i < words.size(); ++i) {

@@ -70,7 +70,7 @@ treatment_classifier::treatment_classifier(const vocabulary& words)
 const std::pair<std::string, std::string>* treatment_classifier::first_match(
     const rule_set& rules, std::string_view text) {
     std::vector<int> matches;
-    if (!rules.patterns->Match(text, &matches) || matches.empty()) return nullptr;
+    if (!set_match(*rules.patterns, text, &matches) || matches.empty()) return nullptr;
     return &rules.classes[static_cast<size_t>(*std::min_element(matches.begin(), matches.end()))];
 }
 

@@ -70,6 +70,22 @@ void add_entry(const std::vector<std::string_view>& f, vocabulary& into) {
         into.mechanisms.push_back({std::move(key), std::move(value)});
     } else if (kind == "reason") {
         into.reasons.push_back({std::move(key), std::move(value)});
+    } else if (kind == "reason_rule") {
+        into.reason_rules.push_back({std::move(key), std::move(value)});
+    } else if (kind == "reason_scope") {
+        into.reason_scopes.push_back({std::move(key), std::move(value)});
+    } else if (kind == "reason_generic") {
+        into.generic_reasons.push_back(std::move(key));
+    } else if (kind == "reason_only") {
+        into.reason_treatments.push_back({std::move(key), std::move(value)});
+    } else if (kind == "reason_code") {
+        into.reason_codes.push_back(std::move(key));
+    } else if (kind == "reason_not") {
+        into.reason_vetoes.push_back({std::move(key), std::move(value)});
+    } else if (kind == "reason_term") {
+        into.reason_terms.push_back({std::move(key), std::move(value)});
+    } else if (kind == "reason_override") {
+        into.reason_overrides.push_back({std::move(key), std::move(value)});
     } else if (kind == "state") {
         into.states.push_back({std::move(key), std::move(value)});
     } else {

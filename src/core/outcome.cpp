@@ -22,8 +22,12 @@ std::string_view to_string(errc code) noexcept {
             return "not_a_determination";
         case errc::no_decisions_found:
             return "no_decisions_found";
+        case errc::decision_unreadable:
+            return "decision_unreadable";
         case errc::unreadable:
             return "unreadable";
+        case errc::too_complex:
+            return "too_complex";
         case errc::internal:
             return "internal";
     }
@@ -38,6 +42,8 @@ std::string_view to_string(layout value) noexcept {
             return "fdl-2014";
         case layout::fdl_2015:
             return "fdl-2015";
+        case layout::professional_review:
+            return "professional-review";
     }
     return "unknown";
 }

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <new>
 #include <string>
 
 #include "imr/input/base64.h"
@@ -33,13 +34,6 @@ result<decoded_document> decode_text(std::string_view bytes, input_format format
     return decoded_document{std::string(bytes), std::nullopt, format};
 }
 
-result<decoded_document> decode_pdf(std::string_view bytes, input_format format) {
-    auto text = extract_pdf_text(bytes);
-    if (!text) return std::move(text).err();
-    if (is_blank(*text)) return {errc::empty, "the PDF has no text layer"};
-    return decoded_document{std::move(text).value(), std::nullopt, format};
-}
-
 }  // namespace
 
 std::string_view to_string(input_format format) noexcept {
@@ -56,12 +50,24 @@ std::string_view to_string(input_format format) noexcept {
     return "unknown";
 }
 
+// The DOM parser, not On Demand: it validates the whole document, fields the envelope
+// does not use included, bounds their depth, and refuses anything after the object.
 struct document_decoder::envelope_parser {
-    simdjson::ondemand::parser parser;
+    envelope_parser() {
+        constexpr size_t initial_capacity = 64 * 1024;  // grows with the documents
+        if (parser.allocate(initial_capacity, max_envelope_depth) != simdjson::SUCCESS) {
+            throw std::bad_alloc();
+        }
+    }
+    simdjson::dom::parser parser;
 };
 
 document_decoder::document_decoder(decoder_limits limits)
-    : limits_(limits), json_(std::make_unique<envelope_parser>()) {}
+    : limits_(std::move(limits)),
+      pdf_(std::make_unique<pdf_sandbox>(
+          limits_.pdf_helper,
+          pdf_budget{limits_.max_cpu, limits_.max_memory_bytes, limits_.max_input_bytes})),
+      json_(std::make_unique<envelope_parser>()) {}
 document_decoder::~document_decoder() = default;
 document_decoder::document_decoder(document_decoder&&) noexcept = default;
 document_decoder& document_decoder::operator=(document_decoder&&) noexcept = default;
@@ -69,9 +75,9 @@ document_decoder& document_decoder::operator=(document_decoder&&) noexcept = def
 result<decoded_document> document_decoder::decode(std::string_view bytes) {
     last_id_.reset();
     if (bytes.size() > limits_.max_input_bytes) {
-        return {errc::too_large, "the document is " + std::to_string(bytes.size()) +
-                                     " bytes; the limit is " +
-                                     std::to_string(limits_.max_input_bytes)};
+        // `classify` reads one byte past the limit, not the whole file: the size is unknown.
+        return {errc::too_large, "the document is over the size limit (" +
+                                     std::to_string(limits_.max_input_bytes) + " bytes)"};
     }
     if (is_blank(bytes)) return {errc::empty, "the document is empty"};
     if (looks_like_pdf(bytes)) return decode_pdf(bytes, input_format::pdf);
@@ -79,49 +85,48 @@ result<decoded_document> document_decoder::decode(std::string_view bytes) {
     return decode_text(bytes, input_format::text);
 }
 
+result<decoded_document> document_decoder::decode_pdf(std::string_view bytes, input_format format) {
+    auto text = pdf_->extract(bytes);
+    if (!text) return std::move(text).err();
+    if (is_blank(*text)) return {errc::empty, "the PDF has no text layer"};
+    return decoded_document{std::move(text).value(), std::nullopt, format};
+}
+
 result<decoded_document> document_decoder::decode_envelope(std::string_view bytes) {
     // Kafka payloads are not padded, and simdjson reads SIMDJSON_PADDING bytes past the
     // end: copy into a padded buffer.
     const simdjson::padded_string padded(bytes.data(), bytes.size());
-    simdjson::ondemand::document doc;
-    if (json_->parser.iterate(padded).get(doc) != simdjson::SUCCESS) {
-        return {errc::bad_envelope, "the envelope is not valid JSON"};
+    simdjson::dom::element root;
+    if (const auto failed = json_->parser.parse(padded).get(root); failed != simdjson::SUCCESS) {
+        if (failed == simdjson::DEPTH_ERROR) {
+            return {errc::bad_envelope, "the envelope nests deeper than " +
+                                            std::to_string(max_envelope_depth) + " levels"};
+        }
+        return {errc::bad_envelope, "the envelope is not one valid JSON value"};
     }
-    simdjson::ondemand::object object;
-    simdjson::ondemand::json_type type;
-    if (doc.type().get(type) != simdjson::SUCCESS) {
-        return {errc::bad_envelope, "the envelope is not valid JSON"};
-    }
-    if (type != simdjson::ondemand::json_type::object ||
-        doc.get_object().get(object) != simdjson::SUCCESS) {
+    simdjson::dom::object object;
+    if (root.get_object().get(object) != simdjson::SUCCESS) {
         return {errc::bad_envelope, "the envelope is not a JSON object"};
     }
 
     std::optional<std::string> id;
     std::optional<std::string> text;
     std::optional<std::string> pdf_base64;
-    for (auto field : object) {
-        std::string_view key;
-        if (field.unescaped_key().get(key) != simdjson::SUCCESS) {
-            return {errc::bad_envelope, "the envelope has a malformed key"};
-        }
-        simdjson::ondemand::value value;
-        if (field.value().get(value) != simdjson::SUCCESS) {
-            return {errc::bad_envelope, "the envelope is not valid JSON"};
-        }
+    for (const auto field : object) {
+        const std::string_view key = field.key;
         std::string_view string_value;
         if (key == "id") {
             int64_t number = 0;
-            if (value.get_string().get(string_value) == simdjson::SUCCESS) {
+            if (field.value.get_string().get(string_value) == simdjson::SUCCESS) {
                 id = std::string(string_value);
-            } else if (value.get_int64().get(number) == simdjson::SUCCESS) {
+            } else if (field.value.get_int64().get(number) == simdjson::SUCCESS) {
                 id = std::to_string(number);
             } else {
                 return {errc::bad_envelope, "envelope field \"id\" must be a string or an integer"};
             }
             last_id_ = id;
         } else if (key == "text" || key == "pdf_base64") {
-            if (value.get_string().get(string_value) != simdjson::SUCCESS) {
+            if (field.value.get_string().get(string_value) != simdjson::SUCCESS) {
                 return {errc::bad_envelope,
                         "envelope field \"" + std::string(key) + "\" must be a string"};
             }

@@ -9,14 +9,14 @@
 namespace imr::input {
 
 bool looks_like_pdf(std::string_view bytes) noexcept {
-    return bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos;
+    return bytes.substr(0, max_pdf_junk_bytes + 5).find("%PDF-") != std::string_view::npos;
 }
 
 void silence_pdf_library_diagnostics() {
     poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr);
 }
 
-result<std::string> extract_pdf_text(std::string_view bytes) {
+result<std::string> extract_pdf_text(std::string_view bytes, size_t max_text_bytes) {
     // poppler-cpp wants a mutable buffer it may keep for the document's lifetime.
     std::vector<char> buffer(bytes.begin(), bytes.end());
     std::unique_ptr<poppler::document> document(poppler::document::load_from_data(&buffer));
@@ -33,6 +33,10 @@ result<std::string> extract_pdf_text(std::string_view bytes) {
             page->text(poppler::rectf(), poppler::page::physical_layout).to_utf8();
         if (index > 0) text.push_back('\f');
         text.append(utf8.data(), utf8.size());
+        if (text.size() > max_text_bytes) {
+            return {errc::too_complex, "the PDF's text went over the text limit (" +
+                                           std::to_string(max_text_bytes) + " bytes)"};
+        }
     }
     return text;
 }

@@ -1,6 +1,8 @@
 #include "imr/kafka/client_config.h"
 
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "imr/observe/logger.h"
 
@@ -25,6 +27,18 @@ std::string redact_value(std::string text, const std::string& value) {
     return text;
 }
 
+// Wrong credentials or an untrusted certificate do not heal by retrying: librdkafka would
+// retry for ever while the service looks merely disconnected. librdkafka's reasons name
+// the mechanism and the verification error, never the secret.
+std::optional<std::string_view> credentials_rejected(rd_kafka_resp_err_t code, const char* reason) {
+    if (code == RD_KAFKA_RESP_ERR__AUTHENTICATION) return "SASL authentication failed";
+    if (code == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED) return "SASL authentication failed";
+    if (code == RD_KAFKA_RESP_ERR__SSL && reason != nullptr &&
+        std::string_view(reason).find("certificate verify failed") != std::string_view::npos)
+        return "TLS certificate verification failed";
+    return std::nullopt;
+}
+
 }  // namespace
 
 void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::string& value) {
@@ -34,6 +48,14 @@ void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::str
         throw std::invalid_argument("kafka property \"" + name +
                                     "\": " + redact_value(errstr, value));
     }
+}
+
+bool is_known_property(const std::string& name) {
+    // An empty value is invalid for most properties; only UNKNOWN means the name is wrong.
+    conf_ptr scratch(rd_kafka_conf_new());
+    char errstr[512] = {};
+    return rd_kafka_conf_set(scratch.get(), name.c_str(), "", errstr, sizeof errstr) !=
+           RD_KAFKA_CONF_UNKNOWN;
 }
 
 conf_ptr make_conf(const properties& props) {
@@ -71,6 +93,25 @@ std::vector<stream::topic_partition> from_partition_list(
     return out;
 }
 
+std::vector<stream::header> message_headers(const rd_kafka_message_t& message) {
+    std::vector<stream::header> out;
+    rd_kafka_headers_t* headers = nullptr;  // owned by the message
+    if (rd_kafka_message_headers(&message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        headers == nullptr)
+        return out;
+    out.reserve(rd_kafka_header_cnt(headers));
+    const char* name = nullptr;
+    const void* value = nullptr;
+    std::size_t size = 0;
+    for (std::size_t i = 0;
+         rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+        out.push_back({name, value != nullptr ? std::string(static_cast<const char*>(value), size)
+                                              : std::string()});
+    }
+    return out;
+}
+
 client_events::client_events(observe::logger& log, std::string_view role,
                              statistics_callback on_statistics)
     : log_(log), role_(role), on_statistics_(std::move(on_statistics)) {}
@@ -79,6 +120,10 @@ void client_events::on_error(rd_kafka_t* rk, int err, const char* reason) {
     const auto code = static_cast<rd_kafka_resp_err_t>(err);
     if (code == RD_KAFKA_RESP_ERR__FATAL) {
         set_fatal(rk, reason != nullptr ? reason : "");
+        return;
+    }
+    if (const auto why = credentials_rejected(code, reason)) {
+        set_fatal(rk, std::string(*why) + ": " + (reason != nullptr ? reason : ""));
         return;
     }
     // Transport and broker-down errors are retried by librdkafka itself; they are worth

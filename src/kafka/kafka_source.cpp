@@ -14,10 +14,48 @@ namespace {
 // 32 MiB: above the broker's 26 MiB topic limit, so every record the broker accepted (a
 // 20 MB letter included) can be fetched.
 constexpr const char* max_fetch_bytes = "33554432";
+// Per partition and fetch: small, so that one fetch brings a little of every partition
+// rather than 32 MiB of one, which under a backlog left the others without a commit for
+// tens of seconds. A larger record is still fetched: the broker returns a first record
+// batch that exceeds the limit, and librdkafka doubles a partition's fetch size when a
+// record does not fit.
+constexpr const char* partition_fetch_bytes = "1048576";
 
 int to_poll_timeout(std::chrono::milliseconds timeout) {
     return static_cast<int>(
         std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX));
+}
+
+std::chrono::milliseconds until(std::chrono::steady_clock::time_point deadline) {
+    return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now()),
+                    std::chrono::milliseconds{0});
+}
+
+struct queue_deleter {
+    void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
+};
+struct event_deleter {
+    void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
+};
+using queue_ptr = std::unique_ptr<rd_kafka_queue_t, queue_deleter>;
+using event_ptr = std::unique_ptr<rd_kafka_event_t, event_deleter>;
+
+// A commit that waits at most `timeout` for the broker: the synchronous rd_kafka_commit
+// waits as long as the coordinator is away (46 s seen after an outage). On timeout the
+// commit may still land later; nothing waits for it. `offsets` null: what is stored.
+rd_kafka_resp_err_t bounded_commit(rd_kafka_t* rk, const rd_kafka_topic_partition_list_t* offsets,
+                                   std::chrono::milliseconds timeout) {
+    const queue_ptr queue(rd_kafka_queue_new(rk));
+    const auto err = rd_kafka_commit_queue(rk, offsets, queue.get(), nullptr, nullptr);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return err;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        const event_ptr event(rd_kafka_queue_poll(queue.get(), to_poll_timeout(until(deadline))));
+        if (!event) return RD_KAFKA_RESP_ERR__TIMED_OUT;
+        if (rd_kafka_event_type(event.get()) == RD_KAFKA_EVENT_OFFSET_COMMIT)
+            return rd_kafka_event_error(event.get());
+    }
 }
 
 // "topic[0],topic[3]" for log lines; partition numbers are not letter content.
@@ -33,8 +71,9 @@ std::string describe(const std::vector<stream::topic_partition>& partitions) {
     return text;
 }
 
-stream::input_record copy_record(const rd_kafka_message_t& message) {
+stream::input_record copy_record(const rd_kafka_message_t& message, uint64_t generation) {
     stream::input_record record;
+    record.generation = generation;
     record.where.topic = rd_kafka_topic_name(message.rkt);
     record.where.partition = message.partition;
     record.offset = message.offset;
@@ -43,25 +82,11 @@ stream::input_record copy_record(const rd_kafka_message_t& message) {
         record.timestamp_ms = ts;
     if (message.key != nullptr)
         record.key.emplace(static_cast<const char*>(message.key), message.key_len);
+    // A null value stays null (payload's default), distinct from an empty one.
     if (message.payload != nullptr)
-        record.value.assign(static_cast<const char*>(message.payload), message.len);
+        record.value = std::string(static_cast<const char*>(message.payload), message.len);
 
-    rd_kafka_headers_t* headers = nullptr;  // owned by the message
-    if (rd_kafka_message_headers(&message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-        headers != nullptr) {
-        record.headers.reserve(rd_kafka_header_cnt(headers));
-        const char* name = nullptr;
-        const void* value = nullptr;
-        std::size_t size = 0;
-        for (std::size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
-                                RD_KAFKA_RESP_ERR_NO_ERROR;
-             ++i) {
-            // A null header value becomes an empty string: the interface has no null.
-            record.headers.push_back({name, value != nullptr
-                                                ? std::string(static_cast<const char*>(value), size)
-                                                : std::string()});
-        }
-    }
+    record.headers = message_headers(message);
     return record;
 }
 
@@ -70,7 +95,8 @@ stream::input_record copy_record(const rd_kafka_message_t& message) {
 kafka_source::kafka_source(std::string_view brokers, std::string_view group_id,
                            const std::vector<std::string>& topics, const properties& extra,
                            observe::logger& log, consumer_options options)
-    : events_(log, "consumer", std::move(options.on_statistics)) {
+    : events_(log, "consumer", std::move(options.on_statistics)),
+      commit_timeout_(options.commit_timeout) {
     if (topics.empty()) throw std::invalid_argument("kafka_source: no topics to subscribe to");
 
     properties props{
@@ -89,7 +115,7 @@ kafka_source::kafka_source(std::string_view brokers, std::string_view group_id,
         {"queued.min.messages", std::to_string(options.queued_min_messages)},
         // Per partition (max.partition.fetch.bytes is an alias) and per fetch: set
         // explicitly because librdkafka otherwise shrinks fetch.max.bytes to the queue bound.
-        {"fetch.message.max.bytes", max_fetch_bytes},
+        {"fetch.message.max.bytes", partition_fetch_bytes},
         {"fetch.max.bytes", max_fetch_bytes},
     };
     props.insert(props.end(), extra.begin(), extra.end());
@@ -125,13 +151,14 @@ kafka_source::kafka_source(std::string_view brokers, std::string_view group_id,
 
 kafka_source::~kafka_source() {
     try {
-        close();
+        (void)close(std::chrono::milliseconds(commit_timeout_));
     } catch (...) {
         // Nothing sensible to do in a destructor; rd_kafka_destroy below still leaves the group.
     }
-    if (rk_ && events_.fatal()) {
+    if (rk_ && (events_.fatal() || close_abandoned_)) {
         // librdkafka refuses to close a consumer in the fatal state, and a plain
-        // rd_kafka_destroy would try that close again and wait for it forever.
+        // rd_kafka_destroy would try that close again and wait for it forever; after a
+        // close that ran out of time, waiting again would overrun the shutdown budget.
         rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
         return;
     }
@@ -172,7 +199,7 @@ void kafka_source::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     try {
         const auto list = from_partition_list(partitions);
         switch (err) {
-            case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS: {
                 assign(rk, partitions, cooperative);
                 // The cooperative protocol assigns empty increments on every round; they
                 // change nothing, so they are neither news nor worth a listener call.
@@ -183,15 +210,18 @@ void kafka_source::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                 log.info("kafka_partitions_assigned", {{"protocol", protocol},
                                                        {"count", static_cast<int64_t>(list.size())},
                                                        {"partitions", describe(list)}});
+                const uint64_t generation = next_generation_++;
+                for (const auto& p : list) generations_[p] = generation;
                 if (listener_ != nullptr) {
                     try {
-                        listener_->on_assigned(list);
+                        listener_->on_assigned(list, generation);
                     } catch (const std::exception& e) {
                         log.error("kafka_rebalance_listener_failed",
                                   {{"phase", "assigned"}, {"reason", e.what()}});
                     }
                 }
                 break;
+            }
 
             case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS: {
                 const bool lost = rd_kafka_assignment_lost(rk) != 0;
@@ -219,7 +249,7 @@ void kafka_source::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                     commit_stored(rk, list);
                 }
                 unassign(rk, partitions, cooperative);
-                for (const auto& p : list) stored_.erase(p);
+                forget(list);
                 break;
             }
 
@@ -228,7 +258,7 @@ void kafka_source::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                                     {"reason", rd_kafka_err2str(err)},
                                                     {"protocol", protocol}});
                 unassign(rk, partitions, cooperative);  // bring librdkafka's state back in sync
-                for (const auto& p : list) stored_.erase(p);
+                forget(list);
                 break;
         }
     } catch (const std::exception& e) {
@@ -284,9 +314,11 @@ void kafka_source::commit_stored(rd_kafka_t* rk,
         }
     }
     if (offsets->cnt == 0) return;
-    // Synchronous: the next owner must start after what we finished, not at the last
-    // auto-commit.
-    const auto err = rd_kafka_commit(rk, offsets.get(), 0);
+    // Waited for: the next owner must start after what we finished, not at the last
+    // auto-commit. Bounded: by the commit timeout, and when closing by its deadline.
+    auto timeout = commit_timeout_;
+    if (close_deadline_) timeout = std::min(timeout, until(*close_deadline_));
+    const auto err = bounded_commit(rk, offsets.get(), timeout);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
         events_.log().info("kafka_committed_on_revoke", {{"count", offsets->cnt}});
         return;
@@ -297,15 +329,34 @@ void kafka_source::commit_stored(rd_kafka_t* rk,
     if (err == RD_KAFKA_RESP_ERR__FATAL) events_.set_fatal(rk, "commit on revoke");
 }
 
+void kafka_source::forget(const std::vector<stream::topic_partition>& partitions) {
+    for (const auto& p : partitions) {
+        stored_.erase(p);
+        generations_.erase(p);
+    }
+}
+
+uint64_t kafka_source::generation_of(const rd_kafka_message_t& message) const {
+    const stream::topic_partition where{rd_kafka_topic_name(message.rkt), message.partition};
+    const auto it = generations_.find(where);
+    return it == generations_.end() ? 0 : it->second;  // 0: no session has it
+}
+
 std::vector<stream::input_record> kafka_source::poll(std::size_t max_records,
-                                                     std::chrono::milliseconds timeout) {
+                                                     std::chrono::milliseconds timeout,
+                                                     std::size_t max_bytes) {
     std::vector<stream::input_record> records;
     // After a fatal error nothing more may be processed: it could never be committed.
     if (closed_ || max_records == 0 || events_.fatal()) return records;
 
     int wait_ms = to_poll_timeout(timeout);
+    std::size_t bytes = 0;
     // Bounded by max_records polls so that a burst of error events cannot keep us here.
-    for (std::size_t polled = 0; polled < max_records && records.size() < max_records; ++polled) {
+    // The rebalance callback may run inside any of these polls: each record is stamped
+    // with its partition's generation as it is read, so records read before a revoke keep
+    // the generation that ended.
+    for (std::size_t polled = 0;
+         polled < max_records && records.size() < max_records && bytes < max_bytes; ++polled) {
         const message_ptr message(rd_kafka_consumer_poll(rk_.get(), wait_ms));
         wait_ms = 0;  // only the first call waits; then take what is already fetched
         if (!message) break;
@@ -313,7 +364,8 @@ std::vector<stream::input_record> kafka_source::poll(std::size_t max_records,
             on_message_error(*message);
             continue;
         }
-        records.push_back(copy_record(*message));
+        records.push_back(copy_record(*message, generation_of(*message)));
+        bytes += message->len;
         // `message` is destroyed here: librdkafka's buffer is released at once.
     }
     return records;
@@ -401,9 +453,9 @@ void kafka_source::store(const std::vector<stream::committed_offset>& offsets) {
     }
 }
 
-bool kafka_source::commit_now() {
+bool kafka_source::commit_now(std::chrono::milliseconds timeout) {
     if (closed_) return false;
-    const auto err = rd_kafka_commit(rk_.get(), nullptr, 0);
+    const auto err = bounded_commit(rk_.get(), nullptr, timeout);
     // __NO_OFFSET: nothing stored since the last commit, which is success.
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return true;
     events_.log().warn("kafka_commit_failed", {{"when", "commit_now"},
@@ -413,20 +465,38 @@ bool kafka_source::commit_now() {
     return false;
 }
 
-void kafka_source::close() {
-    if (closed_ || !rk_) return;
+bool kafka_source::close(std::chrono::milliseconds timeout) {
+    if (closed_ || !rk_) return true;
     closed_ = true;
-    // Revokes the assignment through the rebalance callback (listener, then the
-    // synchronous commit of stored offsets), then leaves the group. In the fatal state
-    // librdkafka refuses (returns __FATAL) and nothing more is committed.
-    const auto err = rd_kafka_consumer_close(rk_.get());
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    close_deadline_ = std::chrono::steady_clock::now() + timeout;
+    // Revokes the assignment (listener, then the commit of stored offsets) and leaves the
+    // group, in the background, while we serve its events until the deadline. In the
+    // fatal state librdkafka refuses and nothing more is committed.
+    const queue_ptr queue(rd_kafka_queue_new(rk_.get()));
+    if (const error_ptr error(rd_kafka_consumer_close_queue(rk_.get(), queue.get())); error) {
         events_.log().warn("kafka_consumer_close_failed",
-                           {{"error", rd_kafka_err2name(err)}, {"reason", rd_kafka_err2str(err)}});
-        return;
+                           {{"error", rd_kafka_error_name(error.get())},
+                            {"reason", rd_kafka_error_string(error.get())}});
+        close_abandoned_ = true;
+        return false;
+    }
+    while (rd_kafka_consumer_closed(rk_.get()) == 0) {
+        const auto left = until(*close_deadline_);
+        if (left.count() == 0) {
+            events_.log().warn("kafka_consumer_close_timed_out", {});
+            close_abandoned_ = true;
+            return false;
+        }
+        const event_ptr event(rd_kafka_queue_poll(
+            queue.get(), to_poll_timeout(std::min(left, std::chrono::milliseconds{100}))));
+        if (event && rd_kafka_event_type(event.get()) == RD_KAFKA_EVENT_REBALANCE) {
+            on_rebalance(rk_.get(), rd_kafka_event_error(event.get()),
+                         *rd_kafka_event_topic_partition_list(event.get()));
+        }
     }
     events_.log().info("kafka_consumer_closed",
                        {{"rebalances", static_cast<uint64_t>(rebalance_count())}});
+    return true;
 }
 
 }  // namespace imr::kafka

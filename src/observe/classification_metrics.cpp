@@ -57,6 +57,12 @@ classification_metrics::classification_metrics(prometheus::Registry& registry)
                    .Name("imr_letters_by_layout_total")
                    .Help("Letters classified, by layout")
                    .Register(registry)),
+      match_errors_(prometheus::BuildCounter()
+                        .Name("imr_pattern_match_errors_total")
+                        .Help("Pattern matching failures (RE2 DFA out of memory); each document "
+                              "became an internal dead letter")
+                        .Register(registry)
+                        .Add({})),
       duration_(prometheus::BuildHistogram()
                     .Name("imr_classification_duration_seconds")
                     .Help("Time to decode and classify one document")
@@ -65,7 +71,8 @@ classification_metrics::classification_metrics(prometheus::Registry& registry)
     // Every known label value exists from the start at 0: Prometheus cannot take a rate
     // from a series' first sample, so a series born at its first event hides that event.
     for (const auto outcome : letter_outcomes) letters_.Add({{"outcome", std::string(outcome)}});
-    for (const auto value : {layout::notice_2013, layout::fdl_2014, layout::fdl_2015}) {
+    for (const auto value :
+         {layout::notice_2013, layout::fdl_2014, layout::fdl_2015, layout::professional_review}) {
         layouts_.Add({{"layout", std::string(to_string(value))}});
     }
     for (const auto category : dwc_categories) {
@@ -90,6 +97,10 @@ void classification_metrics::classified(const outcome& value, std::chrono::nanos
     duration_.Observe(seconds(took));
     items_total_ += value.items.size();
     nanoseconds_total_ += static_cast<uint64_t>(took.count());
+}
+
+void classification_metrics::match_failed() {
+    match_errors_.Increment();
 }
 
 void classification_metrics::failed(errc code, std::chrono::nanoseconds took) {

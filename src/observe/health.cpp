@@ -3,6 +3,12 @@
 namespace imr::observe {
 
 bool health_state::live(std::string& why) const {
+    // A draining instance is alive: a liveness probe must not kill it mid-drain (its
+    // shutdown is bounded by the shutdown timeout, not by the probe).
+    if (stopping_) {
+        why = "shutting down";
+        return true;
+    }
     const int64_t idle = now_ms() - last_tick_ms_.load();
     if (idle > stall_after_.count()) {
         why = "poll loop has not run for " + std::to_string(idle) + " ms";
@@ -24,6 +30,10 @@ bool health_state::ready(std::string& why) const {
     }
     if (producer_failed_) {
         why = "producer in error";
+        return false;
+    }
+    if (producer_stalled_) {
+        why = "producer queue stalled";
         return false;
     }
     if (!joined_) {

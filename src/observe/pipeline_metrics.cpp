@@ -37,8 +37,15 @@ pipeline_metrics::pipeline_metrics(prometheus::Registry& r, health_state& health
       rebalances_(counter_family(r, "imr_rebalances_total", "Partition assignments and revocations")
                       .Add({})),
       commit_errors_(counter_family(r, "imr_commit_errors_total", "Failed offset commits").Add({})),
+      stale_dropped_(counter_family(r, "imr_stale_records_dropped_total",
+                                    "Records, results or delivery reports of a partition "
+                                    "assignment that had ended; dropped, never committed")
+                         .Add({})),
       in_flight_(
           gauge_family(r, "imr_in_flight_documents", "Documents taken and not yet acknowledged")
+              .Add({})),
+      in_flight_bytes_(
+          gauge_family(r, "imr_in_flight_bytes", "Input bytes taken and not yet acknowledged")
               .Add({})),
       queue_depth_(
           gauge_family(r, "imr_worker_queue_depth", "Documents waiting for a worker").Add({})),
@@ -72,12 +79,14 @@ void pipeline_metrics::consumed(size_t bytes) {
 void pipeline_metrics::delivered(stream::output_kind kind, size_t bytes,
                                  std::optional<std::chrono::milliseconds> latency) {
     output_bytes_.Add({{"kind", kind_label(kind)}}).Increment(static_cast<double>(bytes));
+    health_.set_producer_failed(false);
     if (latency && latency->count() >= 0)
         latency_.Observe(static_cast<double>(latency->count()) / 1000.0);
 }
 
 void pipeline_metrics::delivery_failed(stream::output_kind kind) {
     produce_errors_.Add({{"kind", kind_label(kind)}}).Increment();
+    health_.set_producer_failed(true);
 }
 
 void pipeline_metrics::produce_rejected(stream::output_kind kind) {
@@ -86,6 +95,12 @@ void pipeline_metrics::produce_rejected(stream::output_kind kind) {
 
 void pipeline_metrics::in_flight(size_t documents) {
     in_flight_.Set(static_cast<double>(documents));
+}
+void pipeline_metrics::in_flight_bytes(size_t bytes) {
+    in_flight_bytes_.Set(static_cast<double>(bytes));
+}
+void pipeline_metrics::stale_dropped() {
+    stale_dropped_.Increment();
 }
 void pipeline_metrics::queue_depth(size_t jobs) {
     queue_depth_.Set(static_cast<double>(jobs));

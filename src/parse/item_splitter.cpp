@@ -229,9 +229,37 @@ imr::decision decision_from(std::string_view word) {
 
 }  // namespace
 
+void item_splitter::add_damaged_anchors(std::string_view decisions, size_t from,
+                                        std::vector<decision_anchor>& anchors) const {
+    re2::StringPiece match[2];
+    size_t position = from;
+    const size_t readable = anchors.size();
+    while (
+        position < decisions.size() &&
+        damaged_anchor_->Match(decisions, position, decisions.size(), RE2::UNANCHORED, match, 2)) {
+        const size_t colon = static_cast<size_t>(match[0].data() - decisions.data());
+        const size_t word_end =
+            static_cast<size_t>(match[1].data() - decisions.data()) + match[1].size();
+        position = word_end;
+        std::string_view word = text::trim({match[1].data(), match[1].size()});
+        if (!word.empty() && word.back() == '.') word.remove_suffix(1);
+        if (text::find_ci(word, "upheld") == 0 && word.size() == 6) continue;
+        if (text::find_ci(word, "overturned") == 0 && word.size() == 10) continue;
+        const bool known = std::any_of(
+            anchors.begin(), anchors.begin() + readable,
+            [&](const decision_anchor& a) { return colon < a.end && a.colon < word_end; });
+        if (known) continue;
+        anchors.push_back({colon, word_end, decision::upheld, false});
+    }
+    std::sort(anchors.begin(), anchors.end(),
+              [](const decision_anchor& a, const decision_anchor& b) { return a.colon < b.colon; });
+}
+
 item_splitter::item_splitter()
     : decision_anchor_(classify::compile_pattern(
           R"((?::|\bis)[ \n\f]*(upheld|overturned)\b\.?[ ]*(?:\n|$|Claims Administrator))")),
+      damaged_anchor_(classify::compile_pattern(
+          R"((?::|\bis)[ \f]*(?:\n[ \n\f]*)?([^\n:]{2,24}?)[ ]*(?:\n[ \n\f]*)?(?:Claims Administrator guideline|Medical Treatment Guideline\(s\) Used by the Claims))")),
       notice_item_(classify::compile_pattern(
           R"((\d{1,2})\)\s*MAXIMUS Federal Services,? Inc\.?,? has determined the request for (.+?) (?:is|was) (not ?)?medically necessary)")) {
 }
@@ -243,12 +271,7 @@ split_items item_splitter::split_fdl(std::string_view decisions) const {
     lower_bound = lower_bound == npos ? decisions.find('\n') : decisions.find('\n', lower_bound);
     if (lower_bound == npos) return out;
 
-    struct anchor {
-        size_t colon;
-        size_t end;  // end of the decision line
-        imr::decision value;
-    };
-    std::vector<anchor> anchors;
+    std::vector<decision_anchor> anchors;
     re2::StringPiece match[2];
     size_t position = lower_bound;
     while (
@@ -265,14 +288,17 @@ split_items item_splitter::split_fdl(std::string_view decisions) const {
             !text::starts_with_ci(text::trim(decisions.substr(end)), "Claims Administrator")) {
             continue;
         }
-        anchors.push_back({colon, end, decision_from({match[1].data(), match[1].size()})});
+        anchors.push_back({colon, end, decision_from({match[1].data(), match[1].size()}), true});
     }
+
+    add_damaged_anchors(decisions, lower_bound, anchors);
 
     size_t region_start = lower_bound;
     std::vector<size_t> request_starts;
-    for (const anchor& a : anchors) {
+    for (const decision_anchor& a : anchors) {
         raw_item item;
         item.decision = a.value;
+        item.decision_read = a.read;
         auto request = recover_request(decisions.substr(region_start, a.colon - region_start));
         item.request = std::move(request.text);
         request_starts.push_back(region_start + request.offset);
@@ -286,6 +312,64 @@ split_items item_splitter::split_fdl(std::string_view decisions) const {
         if (out.items[i].request.empty()) out.warnings.push_back("item_request_not_found");
         if (out.items[i].rationale.empty()) out.warnings.push_back("item_rationale_not_found");
     }
+    return out;
+}
+
+namespace {
+
+// "1. Physical therapy", "2) MRI", "- Cane": the issue without its list marker.
+std::string_view without_list_marker(std::string_view line) {
+    size_t at = 0;
+    while (at < line.size() && (text::is_digit(line[at]) || line[at] == '(')) ++at;
+    if (at > 0 && at < line.size() && (line[at] == '.' || line[at] == ')')) {
+        line.remove_prefix(at + 1);
+    } else if (!line.empty() && (line.front() == '-' || line.front() == '*')) {
+        line.remove_prefix(1);
+    } else if (line.substr(0, 3) == "\xE2\x80\xA2") {  // U+2022 bullet
+        line.remove_prefix(3);
+    }
+    return text::trim(line);
+}
+
+// The text after a heading that ends with `label` (headings wrap in extracted text).
+std::string_view after_heading(std::string_view section, std::string_view label) {
+    const size_t at = find_ci(section, label);
+    if (at != npos) return section.substr(at + label.size());
+    const size_t line_end = section.find('\n');
+    return line_end == npos ? std::string_view() : section.substr(line_end + 1);
+}
+
+}  // namespace
+
+split_items item_splitter::split_professional(std::string_view issues, std::string_view rationale,
+                                              std::string_view guidelines) const {
+    split_items out;
+    const std::string flat_rationale =
+        std::string(text::trim(text::flatten(after_heading(rationale, "NECESSARY:"))));
+    const std::string flat_guidelines =
+        std::string(text::trim(text::flatten(after_heading(guidelines, "AND WHY:"))));
+    std::vector<std::string> requests;
+    for (const auto line : text::lines_of(after_heading(issues, "DISPUTE:"))) {
+        const std::string_view issue = without_list_marker(text::trim(line));
+        if (issue.empty() || issue == "\f") continue;
+        // A line that starts in lower case continues the issue before it.
+        if (!requests.empty() && text::is_lower(issue.front())) {
+            requests.back() += ' ';
+            requests.back() += issue;
+        } else {
+            requests.emplace_back(issue);
+        }
+    }
+    for (auto& request : requests) {
+        raw_item item;
+        item.request = std::move(request);
+        item.decision_read = false;
+        item.reviewer_citation = flat_guidelines;
+        item.rationale = flat_rationale;
+        out.items.push_back(std::move(item));
+    }
+    if (flat_rationale.empty() && !out.items.empty())
+        out.warnings.push_back("item_rationale_not_found");
     return out;
 }
 

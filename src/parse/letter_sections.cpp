@@ -40,12 +40,15 @@ size_t next_after(size_t from, std::initializer_list<size_t> candidates) {
 letter_sections fdl_sections(std::string_view text) {
     const size_t how = find_marker_line(text, {"HOW THE IMR FINAL DETERMINATION WAS MADE"});
     const size_t summary = find_marker_line(text, {"CLINICAL CASE SUMMARY"});
-    const size_t issues = find_marker_line(
-        text, {"IMR ISSUES, DECISIONS AND RATIONALES", "IMR ISSUES AND DECISIONS"});
+    const size_t issues =
+        find_marker_line(text, {"IMR ISSUES, DECISIONS AND RATIONALES", "IMR ISSUES AND DECISIONS",
+                                "IMR DECISION(S) AND RATIONALE(S)"});
+    // The MAXIMUS variant lists the documents reviewed between credentials and summary.
+    const size_t documents = find_marker_line(text, {"DOCUMENTS REVIEWED"});
     letter_sections s;
     const size_t first = std::min({how, summary, issues});
     s.header = between(text, 0, first == npos ? 0 : first);
-    s.credentials = between(text, how, next_after(how, {summary, issues}));
+    s.credentials = between(text, how, next_after(how, {documents, summary, issues}));
     s.case_summary = between(text, summary, next_after(summary, {issues}));
     // Without its heading (lost in extraction), the items are still after the case summary.
     s.decisions = issues != npos ? between(text, issues, npos)
@@ -77,9 +80,41 @@ letter_sections notice_sections(std::string_view text) {
     return s;
 }
 
+// "MEDICAL PROFESSIONAL REVIEW": no decision lines; the requests are the issue(s) at
+// dispute and one rationale concludes on each. Its long headings wrap in extracted text,
+// so they are found by their first words.
+letter_sections professional_review_sections(std::string_view text) {
+    const size_t issue = find_marker_line(text, {"ISSUE AT DISPUTE", "ISSUES AT DISPUTE"});
+    const size_t summary = find_marker_line(text, {"CASE SUMMARY:"});
+    const size_t documents = find_marker_line(text, {"DOCUMENTS REVIEWED FOR DETERMINATION"});
+    const size_t guidelines =
+        find_marker_line(text, {"MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL"});
+    const size_t rationale = find_marker_line(text, {"RATIONALE FOR WHY THE REQUESTED TREATMENT"});
+    const size_t qualifications = find_marker_line(text, {"MEDICAL REVIEWER QUALIFICATIONS"});
+    const auto section = [&](size_t at) {
+        return between(
+            text, at,
+            next_after(at, {issue, summary, documents, guidelines, rationale, qualifications}));
+    };
+    letter_sections s;
+    s.layout = layout::professional_review;
+    s.header = between(text, 0, issue);
+    s.issues = section(issue);
+    s.case_summary = section(summary);
+    s.guidelines = section(guidelines);
+    s.decisions = section(rationale);
+    s.credentials = section(qualifications);
+    return s;
+}
+
 }  // namespace
 
 std::optional<letter_sections> find_sections(std::string_view normalized) {
+    if (text::find_label(normalized, "MEDICAL PROFESSIONAL REVIEW") != npos &&
+        text::find_label(normalized, "ISSUE") != npos &&
+        text::find_label(normalized, "AT DISPUTE") != npos) {
+        return professional_review_sections(normalized);
+    }
     if (text::find_label(normalized, "IMR ISSUES, DECISIONS AND RATIONALES") != npos ||
         text::find_label(normalized, "HOW THE IMR FINAL DETERMINATION WAS MADE") != npos) {
         return fdl_sections(normalized);

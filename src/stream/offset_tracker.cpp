@@ -4,57 +4,35 @@
 
 namespace imr::stream {
 
-void offset_tracker::track(const topic_partition& where, int64_t offset) {
-    partitions_[where].pending.emplace_back(offset, false);
+bool offset_tracker::track(int64_t offset, size_t bytes) {
+    if (last_tracked_ && offset <= *last_tracked_) return false;
+    last_tracked_ = offset;
+    pending_.push_back({offset, bytes, false});
     ++in_flight_;
+    in_flight_bytes_ += bytes;
+    return true;
 }
 
-bool offset_tracker::complete(const topic_partition& where, int64_t offset) {
-    const auto it = partitions_.find(where);
-    if (it == partitions_.end()) return false;
-    auto& pending = it->second.pending;
-    // Offsets arrive in increasing order per partition, so the deque is sorted.
-    const auto entry =
-        std::lower_bound(pending.begin(), pending.end(), offset,
-                         [](const auto& e, int64_t value) { return e.first < value; });
-    if (entry == pending.end() || entry->first != offset || entry->second) return false;
-    entry->second = true;
+bool offset_tracker::complete(int64_t offset) {
+    const auto it =
+        std::lower_bound(pending_.begin(), pending_.end(), offset,
+                         [](const entry& e, int64_t value) { return e.offset < value; });
+    if (it == pending_.end() || it->offset != offset || it->done) return false;
+    it->done = true;
     --in_flight_;
-    while (!pending.empty() && pending.front().second) {
-        it->second.next_commit = pending.front().first + 1;
-        it->second.advanced = true;
-        pending.pop_front();
+    in_flight_bytes_ -= it->bytes;
+    while (!pending_.empty() && pending_.front().done) {
+        next_commit_ = pending_.front().offset + 1;
+        advanced_ = true;
+        pending_.pop_front();
     }
     return true;
 }
 
-std::vector<committed_offset> offset_tracker::take_advanced() {
-    std::vector<committed_offset> out;
-    for (auto& [where, state] : partitions_) {
-        if (!state.advanced || !state.next_commit) continue;
-        out.push_back({where, *state.next_commit});
-        state.advanced = false;
-    }
-    return out;
-}
-
-std::optional<int64_t> offset_tracker::watermark(const topic_partition& where) const {
-    const auto it = partitions_.find(where);
-    return it == partitions_.end() ? std::nullopt : it->second.next_commit;
-}
-
-size_t offset_tracker::in_flight(const topic_partition& where) const {
-    const auto it = partitions_.find(where);
-    if (it == partitions_.end()) return 0;
-    return static_cast<size_t>(std::count_if(it->second.pending.begin(), it->second.pending.end(),
-                                             [](const auto& e) { return !e.second; }));
-}
-
-void offset_tracker::forget(const topic_partition& where) {
-    const auto it = partitions_.find(where);
-    if (it == partitions_.end()) return;
-    in_flight_ -= in_flight(where);
-    partitions_.erase(it);
+std::optional<int64_t> offset_tracker::take_advanced() {
+    if (!advanced_) return std::nullopt;
+    advanced_ = false;
+    return next_commit_;
 }
 
 }  // namespace imr::stream

@@ -1,17 +1,47 @@
 #include "imr/stream/pipeline.h"
 
 #include <algorithm>
+#include <deque>
+#include <map>
 
 namespace imr::stream {
 namespace {
 
-using clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr milliseconds result_wait{5};
 
 std::vector<topic_partition> as_vector(const std::set<topic_partition>& partitions) {
     return {partitions.begin(), partitions.end()};
+}
+
+// The batch's records taken one partition at a time in turn, each partition's in offset
+// order: the client hands out a fetched run of one partition before the next, and the
+// workers take jobs in submission order, so without this a backlog on one partition
+// would keep the others' work (and their commits) waiting behind it.
+std::vector<input_record> interleave_partitions(std::vector<input_record> records) {
+    const bool one_partition =
+        std::all_of(records.begin(), records.end(),
+                    [&](const input_record& r) { return r.where == records.front().where; });
+    if (one_partition) return records;
+    std::map<topic_partition, std::deque<input_record>> runs;
+    for (auto& r : records) runs[r.where].push_back(std::move(r));
+    std::vector<input_record> out;
+    out.reserve(records.size());
+    while (out.size() < records.size()) {
+        for (auto& [where, run] : runs) {
+            if (run.empty()) continue;
+            out.push_back(std::move(run.front()));
+            run.pop_front();
+        }
+    }
+    return out;
+}
+
+milliseconds remaining(std::chrono::steady_clock::time_point deadline) {
+    const auto left =
+        std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+    return std::max(left, milliseconds{0});
 }
 
 }  // namespace
@@ -36,60 +66,72 @@ pipeline::~pipeline() {
 }
 
 pipeline_result pipeline::run(std::stop_token stop) {
-    log_.info("pipeline_started", {{"workers", static_cast<int64_t>(pool_.size())},
-                                   {"max_in_flight", static_cast<int64_t>(config_.max_in_flight)}});
+    log_.info("pipeline_started",
+              {{"workers", static_cast<int64_t>(pool_.size())},
+               {"max_in_flight", static_cast<int64_t>(config_.max_in_flight)},
+               {"max_in_flight_bytes", static_cast<int64_t>(config_.max_in_flight_bytes)}});
     while (!stop.stop_requested() && !failure_) {
         probe_.loop_ticked();
-        const size_t in_flight = tracker_.in_flight();
-        const milliseconds timeout = in_flight > 0 ? milliseconds{0} : config_.poll_timeout;
-        const size_t room =
-            config_.max_in_flight > in_flight ? config_.max_in_flight - in_flight : 0;
-        // A full window that is not (yet) paused waits for room without polling: the
-        // client's own prefetch is bounded, and pausing at every brief fill would stall
-        // its fetcher (librdkafka resumes fetching only at its next fetch tick, ~1 s).
-        // Once paused, polling goes on for one record at a time, which serves rebalances
-        // and keeps the group membership alive.
-        if (room > 0 || paused_) {
-            accept(source_.poll(std::clamp<size_t>(room, 1, config_.poll_batch), timeout));
-        }
-        collect(tracker_.in_flight() > 0 ? result_wait : milliseconds{0});
+        poll_source();
+        collect(in_flight() > 0 ? result_wait : milliseconds{0});
         sink_.poll(milliseconds{0});
         if (sink_.fatal()) fail("the producer hit a fatal error");
         if (source_.fatal()) fail("the consumer hit a fatal error");
         apply_flow_control();
         store_offsets(false);
     }
+    pipeline_result result;
+    shut_down(result);
+    return result;
+}
 
-    // Graceful stop: no new input, finish what is in flight, then commit and leave.
-    if (!failure_) {
-        log_.info("pipeline_draining", {{"in_flight", static_cast<int64_t>(tracker_.in_flight())}});
-        drain(assigned_, config_.drain_timeout);
-        if (!sink_.flush(config_.drain_timeout)) log_.warn("producer_flush_timed_out");
-    }
-    store_offsets(true);
-    if (!failure_ && !source_.commit_now()) {
-        probe_.commit_failed();
-        log_.warn("final_commit_failed");
-    }
-    source_.close();
-    log_.info("pipeline_stopped",
-              {{"clean", !failure_.has_value()},
-               {"abandoned_in_flight", static_cast<int64_t>(tracker_.in_flight())}});
-    return failure_ ? pipeline_result{false, *failure_} : pipeline_result{};
+bool pipeline::window_full() const {
+    const size_t count = in_flight();
+    return count >= config_.max_in_flight ||
+           (count > 0 && in_flight_bytes() >= config_.max_in_flight_bytes);
+}
+
+void pipeline::poll_source() {
+    const size_t count = in_flight();
+    const milliseconds timeout = count > 0 ? milliseconds{0} : config_.poll_timeout;
+    // A full window that is not (yet) paused waits for room without polling: the
+    // client's own prefetch is bounded, and pausing at every brief fill would stall
+    // its fetcher (librdkafka resumes fetching only at its next fetch tick, ~1 s).
+    // Once paused, polling goes on for one record at a time, which serves rebalances
+    // and keeps the group membership alive.
+    const bool full = window_full();
+    if (full && !paused_) return;
+    const size_t room = full ? 1 : std::min(config_.max_in_flight - count, config_.poll_batch);
+    const size_t bytes = in_flight_bytes();
+    const size_t byte_room =
+        bytes < config_.max_in_flight_bytes ? config_.max_in_flight_bytes - bytes : 1;
+    accept(source_.poll(std::max<size_t>(room, 1), timeout, byte_room));
+}
+
+partition_session* pipeline::session_of(const topic_partition& where, uint64_t generation) {
+    const auto it = sessions_.find(where);
+    if (it == sessions_.end() || !it->second->owns(where, generation)) return nullptr;
+    return it->second.get();
 }
 
 void pipeline::accept(std::vector<input_record> records) {
-    for (auto& record : records) {
+    for (auto& record : interleave_partitions(std::move(records))) {
         probe_.consumed(record.value.size());
-        auto& queue = queues_[record.where];
-        if (queue.epoch == 0) queue.epoch = next_epoch_++;
-        tracker_.track(record.where, record.offset);
-        auto& entry = queue.slots[record.offset];
-        entry.input.where = record.where;
-        entry.input.offset = record.offset;
-        pool_.submit(std::move(record), queue.epoch);
+        partition_session* session = session_of(record.where, record.generation);
+        // Read under an assignment that has ended (a revoke in the middle of the batch),
+        // or an offset already taken: never ours to process or commit.
+        if (session == nullptr || !session->take(record)) {
+            probe_.stale_dropped();
+            continue;
+        }
+        pool_.submit(std::move(record));
     }
-    probe_.in_flight(tracker_.in_flight());
+    report_load();
+}
+
+void pipeline::report_load() {
+    probe_.in_flight(in_flight());
+    probe_.in_flight_bytes(in_flight_bytes());
     probe_.queue_depth(pool_.queued());
     probe_.workers(pool_.busy_workers(), pool_.size());
 }
@@ -97,55 +139,67 @@ void pipeline::accept(std::vector<input_record> records) {
 void pipeline::collect(milliseconds wait) {
     auto results = pool_.take_results(wait);
     for (auto& result : results) {
-        const auto it = queues_.find(result.input.where);
+        partition_session* session = session_of(result.input.where, result.input.generation);
         // A result for a partition revoked (or revoked and re-assigned) meanwhile: its
         // offset is no longer ours to commit; the new owner processes it again.
-        if (it == queues_.end() || it->second.epoch != result.epoch) continue;
-        const auto entry = it->second.slots.find(result.input.offset);
-        if (entry == it->second.slots.end()) continue;
-        entry->second.ready = true;
-        entry->second.input = std::move(result.input);
-        entry->second.output = std::move(result.output);
+        if (session == nullptr) {
+            probe_.stale_dropped();
+            continue;
+        }
+        if (!result.output) {
+            log_.error("worker_exception", {{"topic", result.input.where.topic},
+                                            {"partition", result.input.where.partition},
+                                            {"offset", result.input.offset},
+                                            {"reason", result.error}});
+            result.output = driver_processor_->dead_letter(result.input, "internal",
+                                                           "processing failed: " + result.error);
+        }
+        session->finish(std::move(result.input), std::move(*result.output));
     }
-    if (!results.empty()) release_all();
+    // Also without new results: a head refused for a full producer queue must be offered
+    // again once the queue drains, or a full in-flight window waits for ever.
+    release_all();
 }
 
 void pipeline::release_all() {
-    for (auto& [where, queue] : queues_) release(queue);
+    for (auto& [where, session] : sessions_) release(*session);
 }
 
 // Produces the ready results at the head of a partition, in offset order, so that
 // per-partition order of outcomes follows the order of inputs.
-void pipeline::release(partition_queue& queue) {
-    while (!queue.slots.empty() && queue.slots.begin()->second.ready && !failure_) {
-        slot& head = queue.slots.begin()->second;
-        const produce_status status = sink_.produce(*head.output);
+void pipeline::release(partition_session& session) {
+    while (!failure_) {
+        output_record* head = session.ready_head();
+        if (head == nullptr) return;
+        const produce_status status = sink_.produce(*head);
         if (status == produce_status::queue_full) return;  // retried after the next poll
         if (status == produce_status::failed) {
-            probe_.produce_rejected(head.output->kind);
-            if (head.output->kind == output_kind::dead_letter) {
+            probe_.produce_rejected(head->kind);
+            if (head->kind == output_kind::dead_letter || session.head_input() == nullptr) {
                 fail("a dead letter could not be produced");
                 return;
             }
             // The outcome was refused (e.g. too large for the topic): keep the input
             // as a dead letter instead of losing it.
-            head.output = driver_processor_->dead_letter(
-                head.input, "outcome_rejected", "the outcome record was refused by the producer");
+            session.replace_head(
+                driver_processor_->dead_letter(*session.head_input(), "outcome_rejected",
+                                               "the outcome record was refused by the producer"));
             continue;
         }
-        queue.slots.erase(queue.slots.begin());
+        session.produced_head();
     }
 }
 
 void pipeline::on_delivery(const delivery_report& report) {
+    const std::string_view kind = report.kind == output_kind::outcome ? "outcome" : "dead_letter";
     if (!report.delivered) {
         probe_.delivery_failed(report.kind);
-        log_.error("delivery_failed",
-                   {{"kind", report.kind == output_kind::outcome ? "outcome" : "dead_letter"},
-                    {"topic", report.source.topic},
-                    {"partition", static_cast<int64_t>(report.source.partition)},
-                    {"offset", report.source_offset},
-                    {"error", report.error}});
+        log_.error("delivery_failed", {{"kind", kind},
+                                       {"topic", report.topic},
+                                       {"source_topic", report.source.topic},
+                                       {"source_partition", report.source.partition},
+                                       {"source_offset", report.source_offset},
+                                       {"error", report.error}});
         // Not delivered after the client's own retries: stop before anything later is
         // committed past this input.
         fail("a record could not be delivered");
@@ -158,13 +212,14 @@ void pipeline::on_delivery(const delivery_report& report) {
         latency = now - milliseconds(*report.source_timestamp_ms);
     }
     probe_.delivered(report.kind, report.bytes, latency);
-    tracker_.complete(report.source, report.source_offset);
-    probe_.in_flight(tracker_.in_flight());
+    partition_session* session = session_of(report.source, report.source_generation);
+    if (session == nullptr || !session->delivered(report.source_offset)) probe_.stale_dropped();
+    probe_.in_flight(in_flight());
+    probe_.in_flight_bytes(in_flight_bytes());
 }
 
 void pipeline::apply_flow_control() {
-    const size_t in_flight = tracker_.in_flight();
-    const bool full = in_flight >= config_.max_in_flight;
+    const bool full = window_full();
     if (!full) {
         full_since_.reset();
     } else if (!full_since_) {
@@ -172,16 +227,18 @@ void pipeline::apply_flow_control() {
     }
     // Pause only when the window stays full: the sink is slow or blocked, not just busy.
     const bool stuck = full && clock::now() - *full_since_ >= config_.pause_after;
-    if (!paused_ && stuck && !assigned_.empty()) {
-        source_.pause(as_vector(assigned_));
+    const size_t count = in_flight();
+    if (!paused_ && stuck && !sessions_.empty()) {
+        source_.pause(as_vector(owned()));
         paused_ = true;
-        probe_.paused_partitions(assigned_.size());
-        log_.debug("partitions_paused", {{"in_flight", static_cast<int64_t>(in_flight)}});
-    } else if (paused_ && in_flight <= config_.max_in_flight / 2) {
-        source_.resume(as_vector(assigned_));
+        probe_.paused_partitions(sessions_.size());
+        log_.debug("partitions_paused", {{"in_flight", static_cast<int64_t>(count)}});
+    } else if (paused_ && count <= config_.max_in_flight / 2 &&
+               in_flight_bytes() <= config_.max_in_flight_bytes / 2) {
+        source_.resume(as_vector(owned()));
         paused_ = false;
         probe_.paused_partitions(0);
-        log_.debug("partitions_resumed", {{"in_flight", static_cast<int64_t>(in_flight)}});
+        log_.debug("partitions_resumed", {{"in_flight", static_cast<int64_t>(count)}});
     }
 }
 
@@ -189,20 +246,44 @@ void pipeline::store_offsets(bool force) {
     const auto now = clock::now();
     if (!force && now - last_store_ < config_.store_interval) return;
     last_store_ = now;
-    auto advanced = tracker_.take_advanced();
+    std::vector<committed_offset> advanced;
+    for (auto& [where, session] : sessions_) {
+        if (auto next = session->take_advanced()) advanced.push_back({where, *next});
+    }
     if (advanced.empty()) return;
     source_.store(advanced);
     probe_.offsets_stored(advanced.size());
 }
 
-bool pipeline::pending_in(const std::set<topic_partition>& partitions) const {
-    return std::any_of(partitions.begin(), partitions.end(),
-                       [&](const topic_partition& p) { return tracker_.in_flight(p) > 0; });
+size_t pipeline::in_flight() const {
+    size_t total = 0;
+    for (const auto& [where, session] : sessions_) total += session->in_flight();
+    return total;
 }
 
-void pipeline::drain(const std::set<topic_partition>& partitions, milliseconds timeout) {
-    const auto deadline = clock::now() + timeout;
+size_t pipeline::in_flight_bytes() const {
+    size_t total = 0;
+    for (const auto& [where, session] : sessions_) total += session->in_flight_bytes();
+    return total;
+}
+
+std::set<topic_partition> pipeline::owned() const {
+    std::set<topic_partition> out;
+    for (const auto& [where, session] : sessions_) out.insert(where);
+    return out;
+}
+
+bool pipeline::pending_in(const std::set<topic_partition>& partitions) const {
+    return std::any_of(partitions.begin(), partitions.end(), [&](const topic_partition& p) {
+        const auto it = sessions_.find(p);
+        return it != sessions_.end() && it->second->active() > 0;
+    });
+}
+
+void pipeline::drain(const std::set<topic_partition>& partitions, clock::time_point deadline) {
     while (pending_in(partitions) && !failure_ && clock::now() < deadline) {
+        // The loop is alive while it drains: liveness must not fail a draining instance.
+        probe_.loop_ticked();
         collect(result_wait);
         release_all();
         sink_.poll(milliseconds{0});
@@ -210,11 +291,42 @@ void pipeline::drain(const std::set<topic_partition>& partitions, milliseconds t
     }
 }
 
-void pipeline::on_assigned(const std::vector<topic_partition>& partitions) {
+// Graceful stop within one budget: work not started is cancelled, started work is
+// finished, flushed and committed, and the group is left, all by the same deadline.
+void pipeline::shut_down(pipeline_result& result) {
+    shutdown_deadline_ = clock::now() + config_.shutdown_timeout;
+    result.cancelled = cancel_queued([](const input_record&) { return true; });
+    if (!failure_) {
+        log_.info("pipeline_draining", {{"in_flight", static_cast<int64_t>(in_flight())},
+                                        {"cancelled", static_cast<int64_t>(result.cancelled)}});
+        drain(owned(), *shutdown_deadline_);
+        if (!sink_.flush(remaining(*shutdown_deadline_))) log_.warn("producer_flush_timed_out");
+    }
+    store_offsets(true);
+    if (!failure_ && !source_.commit_now(remaining(*shutdown_deadline_))) {
+        probe_.commit_failed();
+        log_.warn("final_commit_failed");
+    }
+    if (!source_.close(remaining(*shutdown_deadline_))) log_.warn("consumer_close_timed_out");
+    result.abandoned = unfinished_at_revoke_;
+    for (const auto& [where, session] : sessions_) result.abandoned += session->active();
+    result.failed = failure_.has_value();
+    result.clean = !result.failed && result.abandoned == 0;
+    if (failure_) {
+        result.reason = *failure_;
+    } else if (result.abandoned > 0) {
+        result.reason = "the shutdown timeout ran out with work in flight";
+    }
+    log_.info("pipeline_stopped", {{"clean", result.clean},
+                                   {"abandoned_in_flight", static_cast<int64_t>(result.abandoned)},
+                                   {"cancelled", static_cast<int64_t>(result.cancelled)}});
+}
+
+void pipeline::on_assigned(const std::vector<topic_partition>& partitions, uint64_t generation) {
     for (const auto& p : partitions) {
-        assigned_.insert(p);
-        auto& queue = queues_[p];
-        if (queue.epoch == 0) queue.epoch = next_epoch_++;
+        // A fresh session even if one is left (an assign without its revoke): whatever
+        // the old one had in flight can no longer be committed by us.
+        sessions_[p] = std::make_unique<partition_session>(p, generation);
     }
     // librdkafka keeps a partition's pause flag across revoke and assign: set it to what
     // flow control says now, or a partition revoked while paused is never fetched again.
@@ -224,35 +336,54 @@ void pipeline::on_assigned(const std::vector<topic_partition>& partitions) {
         source_.resume(partitions);
     }
     probe_.rebalanced();
-    probe_.assigned_partitions(assigned_.size());
+    probe_.assigned_partitions(sessions_.size());
     log_.info("partitions_assigned", {{"count", static_cast<int64_t>(partitions.size())},
-                                      {"owned", static_cast<int64_t>(assigned_.size())}});
+                                      {"owned", static_cast<int64_t>(sessions_.size())},
+                                      {"generation", static_cast<int64_t>(generation)}});
 }
 
 void pipeline::on_revoked(const std::vector<topic_partition>& partitions) {
     const std::set<topic_partition> revoked(partitions.begin(), partitions.end());
-    // Finish what we can so the next owner redoes as little as possible; what is still
-    // in flight at the deadline is dropped uncommitted (at-least-once).
-    drain(revoked, config_.drain_timeout);
+    // Work not started is not worth finishing for a partition we are giving up: the next
+    // owner reads it again from the committed offset.
+    const size_t cancelled =
+        cancel_queued([&](const input_record& input) { return revoked.count(input.where) > 0; });
+    // Finish what is started so the next owner redoes as little as possible; what is
+    // still in flight at the deadline is dropped uncommitted (at-least-once).
+    auto deadline = clock::now() + config_.drain_timeout;
+    if (shutdown_deadline_) deadline = std::min(deadline, *shutdown_deadline_);
+    drain(revoked, deadline);
     std::vector<committed_offset> final_offsets;
     for (const auto& p : revoked) {
-        if (auto next = tracker_.watermark(p)) final_offsets.push_back({p, *next});
+        const auto it = sessions_.find(p);
+        if (it == sessions_.end()) continue;
+        if (auto next = it->second->watermark()) final_offsets.push_back({p, *next});
     }
     if (!final_offsets.empty()) source_.store(final_offsets);
     if (paused_) source_.resume(partitions);  // leave no stale pause flag behind
-    size_t abandoned = 0;
+    size_t unfinished = 0;
     for (const auto& p : revoked) {
-        abandoned += tracker_.in_flight(p);
-        tracker_.forget(p);
-        queues_.erase(p);
-        assigned_.erase(p);
+        const auto it = sessions_.find(p);
+        if (it == sessions_.end()) continue;
+        unfinished += it->second->active();
+        sessions_.erase(it);  // later results and reports of it find no session
     }
+    if (shutdown_deadline_) unfinished_at_revoke_ += unfinished;
     probe_.rebalanced();
-    probe_.assigned_partitions(assigned_.size());
-    probe_.in_flight(tracker_.in_flight());
+    probe_.assigned_partitions(sessions_.size());
+    report_load();
     log_.info("partitions_revoked", {{"count", static_cast<int64_t>(partitions.size())},
-                                     {"abandoned_in_flight", static_cast<int64_t>(abandoned)},
-                                     {"owned", static_cast<int64_t>(assigned_.size())}});
+                                     {"cancelled", static_cast<int64_t>(cancelled)},
+                                     {"abandoned_in_flight", static_cast<int64_t>(unfinished)},
+                                     {"owned", static_cast<int64_t>(sessions_.size())}});
+}
+
+size_t pipeline::cancel_queued(const std::function<bool(const input_record&)>& which) {
+    const auto cancelled = pool_.cancel_queued(which);
+    for (const auto& input : cancelled) {
+        if (auto* session = session_of(input.where, input.generation)) session->cancelled(input);
+    }
+    return cancelled.size();
 }
 
 void pipeline::fail(std::string reason) {

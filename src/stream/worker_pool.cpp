@@ -1,8 +1,27 @@
 #include "imr/stream/worker_pool.h"
 
+#include <exception>
 #include <memory>
 
 namespace imr::stream {
+namespace {
+
+// Runs the processor; an exception it lets escape (a bug, or bad_alloc) becomes an empty
+// output for the driver to dead-letter, instead of std::terminate on a worker thread.
+work_result run_one(record_processor& processor, input_record input) {
+    work_result result;
+    try {
+        result.output = processor.process(input);
+    } catch (const std::exception& e) {
+        result.error = e.what();
+    } catch (...) {
+        result.error = "unknown exception";
+    }
+    result.input = std::move(input);
+    return result;
+}
+
+}  // namespace
 
 worker_pool::worker_pool(size_t workers, const processor_factory& make_processor) {
     threads_.reserve(workers);
@@ -19,10 +38,10 @@ worker_pool::~worker_pool() {
     threads_.clear();  // joins
 }
 
-void worker_pool::submit(input_record input, uint64_t epoch) {
+void worker_pool::submit(input_record input) {
     {
         std::lock_guard lock(mutex_);
-        jobs_.push_back({std::move(input), epoch});
+        jobs_.push_back(std::move(input));
     }
     job_ready_.notify_one();
 }
@@ -37,6 +56,22 @@ std::vector<work_result> worker_pool::take_results(std::chrono::milliseconds tim
     return out;
 }
 
+std::vector<input_record> worker_pool::cancel_queued(
+    const std::function<bool(const input_record&)>& drop) {
+    std::vector<input_record> cancelled;
+    std::lock_guard lock(mutex_);
+    std::deque<input_record> kept;
+    for (auto& job : jobs_) {
+        if (drop(job)) {
+            cancelled.push_back(std::move(job));
+        } else {
+            kept.push_back(std::move(job));
+        }
+    }
+    jobs_.swap(kept);
+    return cancelled;
+}
+
 size_t worker_pool::queued() const {
     std::lock_guard lock(mutex_);
     return jobs_.size();
@@ -49,7 +84,7 @@ size_t worker_pool::busy_workers() const {
 
 void worker_pool::work(record_processor& processor, std::stop_token stop) {
     while (true) {
-        job next;
+        input_record next;
         {
             std::unique_lock lock(mutex_);
             if (!job_ready_.wait(lock, stop, [&] { return !jobs_.empty(); })) return;
@@ -57,11 +92,11 @@ void worker_pool::work(record_processor& processor, std::stop_token stop) {
             jobs_.pop_front();
             ++busy_;
         }
-        output_record output = processor.process(next.input);
+        work_result result = run_one(processor, std::move(next));
         {
             std::lock_guard lock(mutex_);
             --busy_;
-            results_.push_back({std::move(next.input), std::move(output), next.epoch});
+            results_.push_back(std::move(result));
         }
         result_ready_.notify_one();
     }

@@ -158,11 +158,9 @@ def main(env: Env, t: Suite) -> None:
                 f"got {h.get('imr.error.code')!r} ({h.get('imr.error.message', '')[:120]!r})")
         t.check(bool(h.get("imr.error.message")), f"{key}: imr.error.message is present")
         if src.value is None:
-            # A NULL input has no bytes: a NULL or a zero-length dead letter both carry them.
-            t.check(r.value in (None, b""), f"{key}: DLQ value is NULL or zero-length like the NULL input",
-                    f"DLQ value sha256 {sha256(r.value)}, {len(r.value)} B")
-            if r.value is not None:
-                t.info(f"{key}: a NULL input value is dead-lettered as a zero-length value (NULL-ness is not kept)")
+            # Issue 7: a NULL input is dead-lettered with a NULL value, not a zero-length one.
+            t.check(r.value is None, f"{key}: DLQ value is NULL like the NULL input",
+                    "" if r.value is None else f"DLQ value is {len(r.value)} B, not NULL")
         else:
             t.check(r.value == src.value,
                     f"{key}: DLQ value is the original bytes (sha256 {sha256(src.value)}, {len(src.value)} B)",

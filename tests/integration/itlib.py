@@ -490,6 +490,19 @@ class Service:
             return 0, str(e)
 
 
+def corpus_backlog(env: Env, t: Suite, rounds: int) -> tuple[str, str, str, set]:
+    """Fresh input (3 partitions), outcomes (3) and dead-letter (1) topics, with the corpus published
+    `rounds` times to the input. Returns the three topics and the inputs' (partition, offset) set."""
+    in_topic, out_topic, dlq_topic = env.topic("in"), env.topic("out"), env.topic("dlq")
+    env.create_topics([(in_topic, 3), (out_topic, 3), (dlq_topic, 1)])
+    files = env.corpus_files()
+    records = [(f"r{r}-{f.name}", f.read_bytes()) for r in range(rounds) for f in files]
+    env.produce(in_topic, records)
+    positions = {(r.partition, r.offset) for r in env.read_topic(in_topic, at_least=len(records))}
+    t.check(len(positions) == len(records), f"input topic holds the {len(records)} letters")
+    return in_topic, out_topic, dlq_topic, positions
+
+
 def summarize_events(events: list[dict], limit: int = 5) -> str:
     return "; ".join(json.dumps({k: v for k, v in e.items() if k != "ts"})[:300] for e in events[:limit])
 

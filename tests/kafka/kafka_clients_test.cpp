@@ -75,7 +75,7 @@ class recording_delivery_listener final : public imr::stream::delivery_listener 
 
 class recording_rebalance_listener final : public imr::stream::rebalance_listener {
   public:
-    void on_assigned(const std::vector<topic_partition>& partitions) override {
+    void on_assigned(const std::vector<topic_partition>& partitions, uint64_t) override {
         assigned.push_back(partitions);
         owned.insert(partitions.begin(), partitions.end());
     }
@@ -164,7 +164,8 @@ class KafkaClients : public ::testing::Test {
         std::vector<input_record> got;
         const auto deadline = std::chrono::steady_clock::now() + limit;
         while (got.size() < count && std::chrono::steady_clock::now() < deadline) {
-            for (auto& r : source.poll(count - got.size(), 200ms)) got.push_back(std::move(r));
+            for (auto& r : source.poll(count - got.size(), 200ms, SIZE_MAX))
+                got.push_back(std::move(r));
         }
         return got;
     }
@@ -173,7 +174,7 @@ class KafkaClients : public ::testing::Test {
                            const std::function<bool()>& done, std::chrono::milliseconds limit) {
         const auto deadline = std::chrono::steady_clock::now() + limit;
         while (!done() && std::chrono::steady_clock::now() < deadline) {
-            for (auto* source : sources) (void)source->poll(100, 100ms);
+            for (auto* source : sources) (void)source->poll(100, 100ms, SIZE_MAX);
         }
         return done();
     }
@@ -255,8 +256,8 @@ TEST_F(KafkaClients, ProducedRecordsComeBackWithKeysHeadersAndOffsets) {
         ASSERT_TRUE(r.timestamp_ms.has_value());
         EXPECT_GT(*r.timestamp_ms, 0);
     }
-    source->close();
-    source->close();  // idempotent
+    source->close(10s);
+    source->close(10s);  // idempotent
     EXPECT_FALSE(source->fatal());
 }
 
@@ -271,15 +272,17 @@ TEST_F(KafkaClients, TwentyMegabyteDeadLetterRoundTrips) {
 
     output_record big;
     big.kind = output_kind::dead_letter;
-    big.value.reserve(20'000'000);
-    big.value = phi_marker;
+    std::string big_value;
+    big_value.reserve(20'000'000);
+    big_value = phi_marker;
     // Not all one byte, so that lz4 cannot shrink it to nothing and the fetch path really
     // carries ~20 MB.
     unsigned state = 12345;
-    while (big.value.size() < 20'000'000) {
+    while (big_value.size() < 20'000'000) {
         state = state * 1103515245U + 12345U;
-        big.value.push_back(static_cast<char>('a' + (state >> 16) % 26));
+        big_value.push_back(static_cast<char>('a' + (state >> 16) % 26));
     }
+    big.value = std::move(big_value);
     big.source = {"letters-in", 0};
     big.source_offset = 7;
     produce_all(*sink, {big});
@@ -301,7 +304,7 @@ TEST_F(KafkaClients, OversizedRecordFailsAtOnceWithoutReport) {
     sink->set_delivery_listener(&deliveries);
 
     output_record record;
-    record.value.assign(200'000, 'x');
+    record.value = std::string(200'000, 'x');
     record.source = {"letters-in", 2};
     record.source_offset = 9;
     EXPECT_EQ(sink->produce(record), produce_status::failed);
@@ -374,7 +377,7 @@ TEST_F(KafkaClients, PausedPartitionDeliversNothingUntilResumed) {
     const auto quiet_until = std::chrono::steady_clock::now() + 1500ms;
     std::size_t while_paused = 0;
     while (std::chrono::steady_clock::now() < quiet_until)
-        while_paused += source->poll(10, 100ms).size();
+        while_paused += source->poll(10, 100ms, SIZE_MAX).size();
     EXPECT_EQ(while_paused, 0U);
 
     source->resume({{topic, 0}});
@@ -403,10 +406,10 @@ TEST_F(KafkaClients, NextMemberResumesAfterCommittedOffsetNotAfterWhatWasRead) {
         ASSERT_EQ(consume(*first, 10).size(), 10U);
         // Only 0..5 are finished; 6..9 were read but not processed.
         first->store({{{topic, 0}, 6}});
-        EXPECT_TRUE(first->commit_now());
-        EXPECT_TRUE(first->commit_now());  // nothing new stored: __NO_OFFSET counts as success
-        first->close();
-        EXPECT_FALSE(first->commit_now());  // closed
+        EXPECT_TRUE(first->commit_now(10s));
+        EXPECT_TRUE(first->commit_now(10s));  // nothing new stored: __NO_OFFSET counts as success
+        first->close(10s);
+        EXPECT_FALSE(first->commit_now(10s));  // closed
     }
 
     auto second = make_source(group, {topic});
@@ -415,7 +418,7 @@ TEST_F(KafkaClients, NextMemberResumesAfterCommittedOffsetNotAfterWhatWasRead) {
     for (std::size_t i = 0; i < got.size(); ++i)
         EXPECT_EQ(got[i].offset, static_cast<int64_t>(6 + i));
     // Nothing beyond offset 9 exists, so no duplicates either.
-    EXPECT_TRUE(second->poll(10, 500ms).empty());
+    EXPECT_TRUE(second->poll(10, 500ms, SIZE_MAX).empty());
 }
 
 TEST_F(KafkaClients, SecondMemberMakesFirstRevokeAllThenShareEager) {
@@ -455,8 +458,8 @@ TEST_F(KafkaClients, SecondMemberMakesFirstRevokeAllThenShareEager) {
 
     a->set_rebalance_listener(nullptr);
     b->set_rebalance_listener(nullptr);
-    a->close();
-    b->close();
+    a->close(10s);
+    b->close(10s);
 
     std::fflush(log_file_);
     std::rewind(log_file_);
@@ -530,11 +533,11 @@ TEST_F(KafkaClients, FatalConsumerErrorStopsTheSource) {
               RD_KAFKA_RESP_ERR_NO_ERROR);
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     while (!source->fatal() && std::chrono::steady_clock::now() < deadline)
-        (void)source->poll(10, 100ms);
+        (void)source->poll(10, 100ms, SIZE_MAX);
     ASSERT_TRUE(source->fatal());
     EXPECT_NE(source->fatal_reason().find("FENCED_INSTANCE_ID"), std::string::npos)
         << source->fatal_reason();
-    EXPECT_TRUE(source->poll(10, 100ms).empty());
+    EXPECT_TRUE(source->poll(10, 100ms, SIZE_MAX).empty());
 }
 
 TEST(KafkaClientConfig, BadPropertyNamesThePropertyButNeverTheValue) {

@@ -146,6 +146,7 @@ def exposition(elapsed: float, dead_letter_after: float | None) -> str:
 
     for name, help_, value in [
         ("imr_in_flight_documents", "Documents taken and not yet acknowledged", round(6 + 4 * wobble)),
+        ("imr_in_flight_bytes", "Input bytes taken and not yet acknowledged", round(60000 + 40000 * wobble)),
         ("imr_worker_queue_depth", "Documents waiting for a worker", round(2 + 2 * wobble)),
         ("imr_worker_utilization_ratio", "Busy workers / workers", round(0.6 + 0.3 * wobble, 3)),
         ("imr_paused_partitions", "Partitions paused by back-pressure", 0),
@@ -165,6 +166,32 @@ def exposition(elapsed: float, dead_letter_after: float | None) -> str:
     families.append(f)
     f = Family("imr_commit_errors_total", "counter", "Failed offset commits")
     f.add(0)
+    families.append(f)
+    for name, help_ in [
+        ("imr_stale_records_dropped_total", "Records, results or delivery reports of a partition assignment "
+                                            "that had ended; dropped, never committed"),
+        ("imr_pattern_match_errors_total", "Pattern matching failures (RE2 DFA out of memory)"),
+    ]:
+        f = Family(name, "counter", help_)
+        f.add(0)
+        families.append(f)
+    f = Family("imr_records_refused_total", "counter",
+               "Records that could not be written as they were, by kind and reason")
+    f.add(0, kind="outcome", reason="too_large_for_topic")
+    families.append(f)
+    for name, kind, help_, value in [
+        ("imr_dead_letters_fitted_total", "counter", "Dead letters replaced by one that fits (value cut or dropped)", 0),
+        ("imr_produce_stalls_total", "counter",
+         "Times a record waited for room in the producer's queue past the bound", 0),
+        ("imr_produce_blocked_seconds", "gauge", "How long the next record has been waiting for room in the producer's queue", 0),
+    ]:
+        f = Family(name, kind, help_)
+        f.add(value)
+        families.append(f)
+    f = Family("imr_topic_max_message_bytes", "gauge",
+               "max.message.bytes of the output topics, as the broker describes them")
+    f.add(1048588, topic="imr.determinations.outcomes")
+    f.add(1048588, topic="imr.determinations.dlq")
     families.append(f)
 
     return "\n".join(line for fam in families for line in fam.lines) + "\n"

@@ -9,7 +9,7 @@ usage: check_schemas.py SCHEMA_DIR [--vocabulary DIR]
   is rejected (which proves the schemas are as strict as they claim, $refs and formats included);
 - schema-valid but inconsistent outcomes are caught by the semantic checks of validate_records.py;
 - with --vocabulary DIR (data/vocabulary): the schema enums of reason codes, body regions and
-  injury mechanisms are exactly the codes of reasons.tsv, regions.tsv and mechanisms.tsv, in
+  injury mechanisms are exactly the codes of reasons.tsv (its reason_code lines), regions.tsv and mechanisms.tsv, in
   file order, and every category/subcategory of services.tsv and drugs.tsv is allowed.
 
 Prints one line per failed check, then "N passed, M failed" as its last line; exits 1 on any
@@ -330,6 +330,8 @@ SEMANTICALLY_BAD_OUTCOMES = [
     ("warning without missing field", ["warnings"], ["category_guessed:item=2", "patient_sex_not_found"]),
     ("category_guessed for a classified item", ["warnings"], ["category_guessed:item=1"]),
     ("category_guessed for no item", ["warnings"], ["category_guessed:item=3"]),
+    ("reasons_unread for an item with reasons", ["warnings"], ["reasons_unread:item=1"]),
+    ("item without reasons and without warning", ["items", 0, "reasons"], []),
     ("decision before assignment", ["dates", "decision"], "2017-01-05"),
     ("injury after UR denial", ["dates", "injury"], "2016-12-22"),
 ]
@@ -380,7 +382,7 @@ def check_vocabulary(checks, schemas, vocabulary):
     props = outcome["properties"]
 
     reasons = outcome["$defs"]["reason_code"]["enum"]
-    expected = tsv_codes(vocabulary / "reasons.tsv", "reason") + ["medically_necessary"]
+    expected = tsv_codes(vocabulary / "reasons.tsv", "reason_code") + ["medically_necessary"]
     checks.check(reasons == expected, f"reason_code enum {reasons} != reasons.tsv codes + medically_necessary {expected}")
 
     regions = props["patient"]["properties"]["body_regions"]["items"]["enum"]

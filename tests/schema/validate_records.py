@@ -109,6 +109,14 @@ def semantic_problems(record, reason_order):
                 problems.append(f"warnings: {warning} but that item is filed under "
                                 f"{items[number - 1]['category']}/{items[number - 1]['subcategory']}")
 
+        if warning.startswith("reasons_unread:item="):
+            number = int(warning.split("=", 1)[1])
+            if not 1 <= number <= len(items) or items[number - 1]["reasons"]:
+                problems.append(f"warnings: {warning} names no item without reasons")
+    for number, item in enumerate(items, 1):
+        if not item["reasons"] and f"reasons_unread:item={number}" not in warnings:
+            problems.append(f"items/{number - 1} has no reasons and no reasons_unread warning")
+
     dated = [(name, record["dates"][name]) for name in DATE_ORDER if record["dates"][name] is not None]
     for (earlier, a), (later, b) in zip(dated, dated[1:]):
         if a > b:  # ISO dates compare as strings

@@ -5,71 +5,73 @@
 namespace imr::stream {
 namespace {
 
-const topic_partition p0{"in", 0};
-const topic_partition p1{"in", 1};
-
 TEST(OffsetTracker, CommitsOnlyContiguousOffsets) {
     offset_tracker tracker;
-    for (int64_t o = 5; o <= 7; ++o) tracker.track(p0, o);
-    EXPECT_TRUE(tracker.complete(p0, 6));
-    EXPECT_TRUE(tracker.complete(p0, 7));
-    EXPECT_FALSE(tracker.watermark(p0).has_value());
-    EXPECT_TRUE(tracker.take_advanced().empty());
+    for (int64_t o = 5; o <= 7; ++o) EXPECT_TRUE(tracker.track(o));
+    EXPECT_TRUE(tracker.complete(6));
+    EXPECT_TRUE(tracker.complete(7));
+    EXPECT_FALSE(tracker.watermark().has_value());
+    EXPECT_FALSE(tracker.take_advanced().has_value());
 
-    EXPECT_TRUE(tracker.complete(p0, 5));
-    ASSERT_EQ(tracker.watermark(p0), 8);
-    const auto advanced = tracker.take_advanced();
-    ASSERT_EQ(advanced.size(), 1u);
-    EXPECT_EQ(advanced[0].next_offset, 8);
+    EXPECT_TRUE(tracker.complete(5));
+    ASSERT_EQ(tracker.watermark(), 8);
+    EXPECT_EQ(tracker.take_advanced(), 8);
     EXPECT_EQ(tracker.in_flight(), 0u);
 }
 
 TEST(OffsetTracker, ReportsEachAdvanceOnce) {
     offset_tracker tracker;
-    tracker.track(p0, 1);
-    tracker.track(p0, 2);
-    tracker.complete(p0, 1);
-    EXPECT_EQ(tracker.take_advanced().size(), 1u);
-    EXPECT_TRUE(tracker.take_advanced().empty());
-    tracker.complete(p0, 2);
-    const auto advanced = tracker.take_advanced();
-    ASSERT_EQ(advanced.size(), 1u);
-    EXPECT_EQ(advanced[0].next_offset, 3);
+    ASSERT_TRUE(tracker.track(1));
+    ASSERT_TRUE(tracker.track(2));
+    tracker.complete(1);
+    EXPECT_EQ(tracker.take_advanced(), 2);
+    EXPECT_FALSE(tracker.take_advanced().has_value());
+    tracker.complete(2);
+    EXPECT_EQ(tracker.take_advanced(), 3);
 }
 
 TEST(OffsetTracker, HandlesGapsInOffsets) {
     offset_tracker tracker;
-    tracker.track(p0, 10);
-    tracker.track(p0, 15);  // compacted topic: 11..14 never arrive
-    tracker.complete(p0, 15);
-    EXPECT_FALSE(tracker.watermark(p0).has_value());
-    tracker.complete(p0, 10);
-    EXPECT_EQ(tracker.watermark(p0), 16);
+    ASSERT_TRUE(tracker.track(10));
+    ASSERT_TRUE(tracker.track(15));  // compacted topic: 11..14 never arrive
+    tracker.complete(15);
+    EXPECT_FALSE(tracker.watermark().has_value());
+    tracker.complete(10);
+    EXPECT_EQ(tracker.watermark(), 16);
 }
 
-TEST(OffsetTracker, KeepsPartitionsIndependent) {
+TEST(OffsetTracker, IgnoresUnknownAndDuplicateCompletions) {
     offset_tracker tracker;
-    tracker.track(p0, 1);
-    tracker.track(p1, 1);
-    tracker.complete(p1, 1);
-    EXPECT_FALSE(tracker.watermark(p0).has_value());
-    EXPECT_EQ(tracker.watermark(p1), 2);
-    EXPECT_EQ(tracker.in_flight(), 1u);
-    EXPECT_EQ(tracker.in_flight(p0), 1u);
-    EXPECT_EQ(tracker.in_flight(p1), 0u);
+    ASSERT_TRUE(tracker.track(1));
+    EXPECT_FALSE(tracker.complete(2));
+    EXPECT_TRUE(tracker.complete(1));
+    EXPECT_FALSE(tracker.complete(1));
 }
 
-TEST(OffsetTracker, IgnoresUnknownDuplicateAndForgottenOffsets) {
+// Regression (issue 7, defect 3): an eager re-assign handed the same offsets out again
+// and they were tracked twice, leaving the pending list unsorted.
+TEST(OffsetTracker, RefusesOffsetsThatDoNotIncrease) {
     offset_tracker tracker;
-    tracker.track(p0, 1);
-    EXPECT_FALSE(tracker.complete(p0, 2));
-    EXPECT_TRUE(tracker.complete(p0, 1));
-    EXPECT_FALSE(tracker.complete(p0, 1));
-    tracker.track(p1, 4);
-    tracker.forget(p1);
+    ASSERT_TRUE(tracker.track(5));
+    ASSERT_TRUE(tracker.track(6));
+    EXPECT_FALSE(tracker.track(6));
+    EXPECT_FALSE(tracker.track(3));
+    EXPECT_EQ(tracker.in_flight(), 2u);
+    EXPECT_TRUE(tracker.complete(5));
+    EXPECT_TRUE(tracker.complete(6));
+    EXPECT_EQ(tracker.watermark(), 7);
     EXPECT_EQ(tracker.in_flight(), 0u);
-    EXPECT_FALSE(tracker.complete(p1, 4));
-    EXPECT_FALSE(tracker.watermark(p1).has_value());
+}
+
+TEST(OffsetTracker, CountsInFlightBytesUntilDone) {
+    offset_tracker tracker;
+    ASSERT_TRUE(tracker.track(1, 100));
+    ASSERT_TRUE(tracker.track(2, 50));
+    EXPECT_EQ(tracker.in_flight_bytes(), 150u);
+    tracker.complete(2);
+    EXPECT_EQ(tracker.in_flight_bytes(), 100u);
+    tracker.complete(1);
+    EXPECT_EQ(tracker.in_flight_bytes(), 0u);
 }
 
 }  // namespace

@@ -19,6 +19,12 @@ using imr::testing::read_fixture;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+decoder_limits limited_to(size_t max_input_bytes) {
+    decoder_limits limits;
+    limits.max_input_bytes = max_input_bytes;
+    return limits;
+}
+
 class DocumentDecoder : public ::testing::Test {
   protected:
     static void SetUpTestSuite() { imr::input::silence_pdf_library_diagnostics(); }
@@ -108,7 +114,7 @@ TEST_F(DocumentDecoder, RejectsInputOverDefaultLimitAsTooLarge) {
 }
 
 TEST(DocumentDecoderLimits, AcceptsInputExactlyAtTheLimit) {
-    document_decoder small(decoder_limits{10});
+    document_decoder small(limited_to(10));
     EXPECT_TRUE(small.decode("0123456789").has_value());
     const auto decoded = small.decode("0123456789A");
     ASSERT_FALSE(decoded.has_value());
@@ -116,7 +122,7 @@ TEST(DocumentDecoderLimits, AcceptsInputExactlyAtTheLimit) {
 }
 
 TEST(DocumentDecoderLimits, AppliesLimitToEnvelopesBeforeParsingThem) {
-    document_decoder small(decoder_limits{16});
+    document_decoder small(limited_to(16));
     const auto decoded = small.decode(R"({"id":"x","text":"a long enough letter"})");
     ASSERT_FALSE(decoded.has_value());
     EXPECT_EQ(decoded.err().code, errc::too_large);
@@ -302,11 +308,53 @@ TEST(DocumentDecoderMove, MovedDecoderStillDecodesEnvelopes) {
     EXPECT_EQ(decoded->text, "letter");
 }
 
-TEST(LooksLikePdf, FindsHeaderWithinFirstKilobyteOnly) {
+TEST(LooksLikePdf, FindsHeaderAtTheStartOrAfterAFewBytesOfJunk) {
     EXPECT_TRUE(imr::input::looks_like_pdf("%PDF-1.4\n"));
-    EXPECT_TRUE(imr::input::looks_like_pdf(std::string(500, ' ') + "%PDF-1.4\n"));
+    EXPECT_TRUE(imr::input::looks_like_pdf("\r\njunk\r\n%PDF-1.4\n"));
     EXPECT_FALSE(imr::input::looks_like_pdf(std::string(1100, ' ') + "%PDF-1.4\n"));
     EXPECT_FALSE(imr::input::looks_like_pdf("letter.pdf"));
+}
+
+// Regression (issue 8): "%PDF-" anywhere in the first kilobyte made a text letter a bad_pdf.
+TEST_F(DocumentDecoder, ReadsTextQuotingAPdfHeaderAsText) {
+    const std::string letter =
+        "Dear Applicant,\nAttached: scan.pdf, which begins %PDF-1.4 as all do.\n";
+    EXPECT_FALSE(imr::input::looks_like_pdf(std::string(500, ' ') + "%PDF-1.4\n"));
+    const auto decoded = decoder.decode(letter);
+    ASSERT_TRUE(decoded.has_value()) << decoded.err().message;
+    EXPECT_EQ(decoded->format, input_format::text);
+}
+
+// Regression (issue 8): a second JSON object after the envelope was accepted.
+TEST_F(DocumentDecoder, RejectsEnvelopeFollowedByASecondObject) {
+    const auto decoded = decoder.decode(R"({"id":"a","text":"letter"} {"id":"b","text":"other"})");
+    ASSERT_FALSE(decoded.has_value());
+    EXPECT_EQ(decoded.err().code, errc::bad_envelope);
+}
+
+// Regression (issue 8): nesting in fields the envelope does not use was not bounded.
+TEST_F(DocumentDecoder, RejectsEnvelopeNestedTooDeeplyInAnUnusedField) {
+    const size_t depth = imr::input::max_envelope_depth + 1;
+    const std::string envelope =
+        R"({"text":"letter","meta":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
+    const auto decoded = decoder.decode(envelope);
+    ASSERT_FALSE(decoded.has_value());
+    EXPECT_EQ(decoded.err().code, errc::bad_envelope);
+    EXPECT_THAT(decoded.err().message, HasSubstr("deeper"));
+}
+
+TEST_F(DocumentDecoder, AcceptsEnvelopeNestedWithinTheBound) {
+    const size_t depth = imr::input::max_envelope_depth - 2;
+    const std::string envelope =
+        R"({"text":"letter","meta":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
+    EXPECT_TRUE(decoder.decode(envelope).has_value());
+}
+
+TEST(PdfText, StopsOnceTheTextPassesItsLimit) {
+    const auto text = imr::input::extract_pdf_text(read_fixture("letter.pdf"), 100);
+    ASSERT_FALSE(text.has_value());
+    EXPECT_EQ(text.err().code, errc::too_complex);
+    EXPECT_THAT(text.err().message, HasSubstr("text limit"));
 }
 
 }  // namespace

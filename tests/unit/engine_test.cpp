@@ -11,6 +11,7 @@
 #include "imr/classify/vocabulary.h"
 #include "imr/engine/classification_probe.h"
 #include "imr/engine/document_classifier.h"
+#include "imr/engine/plausibility.h"
 #include "imr/input/pdf_text.h"
 #include "imr/output/json_writer.h"
 #include "test_support.h"
@@ -341,6 +342,82 @@ TEST(Engine, SummarizesLetterWhoseItemsWereAllUpheld) {
     EXPECT_EQ(category_of(result->items.at(0)), "dmepos/prosthetics_orthotics");
 }
 
+// Regression: a typo in a decision word ("Overtruned") or a stray character before
+// "Upheld" made the item disappear, turning "2 items, partially overturned" into "1 item".
+TEST(Engine, KeepsItemWhoseDecisionWordIsUnreadableAndTakesTheRationalesConclusion) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Overtruned\n\nClaims Administrator guideline: none.\n\nDecision rationale: "
+        "The request for a knee brace is medically necessary.\n\n"
+        "Cane: xUpheld\n\nClaims Administrator guideline: none.\n\nDecision rationale: There "
+        "are no objective findings. The request is not medically necessary.\n"));
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    ASSERT_EQ(result->items.size(), 2u);
+    EXPECT_EQ(result->items[0].request, "Knee brace");
+    EXPECT_EQ(result->items[0].decision, decision::overturned);
+    EXPECT_EQ(result->items[1].request, "Cane");
+    EXPECT_EQ(result->items[1].decision, decision::upheld);
+    EXPECT_EQ(result->summary.outcome, "partially_overturned");
+    EXPECT_THAT(result->warnings, Contains("decision_from_rationale:item=1"));
+    EXPECT_THAT(result->warnings, Contains("decision_from_rationale:item=2"));
+}
+
+TEST(Engine, RejectsLetterWhoseUnreadableDecisionNoRationaleConcludes) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Upheld\n\nClaims Administrator guideline: none.\n\nDecision rationale: "
+        "The request is not medically necessary.\n\n"
+        "Cane: Uphled\n\nClaims Administrator guideline: none.\n\nDecision rationale: Canes "
+        "are devices.\n"));
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.err().code, errc::decision_unreadable);
+}
+
+TEST(Engine, WarnsWhenADecisionContradictsItsRationale) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Upheld\n\nClaims Administrator guideline: none.\n\nDecision rationale: "
+        "The request for a knee brace is medically necessary.\n"));
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_EQ(result->items.at(0).decision, decision::upheld);
+    EXPECT_THAT(result->warnings, Contains("decision_conflicts_rationale:item=1"));
+}
+
+TEST(Engine, WarnsAboutAnUpheldItemWithoutReasons) {
+    const auto result = shared_engine().classify_text(minimal_letter(
+        "Knee brace: Upheld\n\nDecision rationale: The request is not medically necessary.\n"));
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_THAT(result->items.at(0).reasons, IsEmpty());
+    EXPECT_THAT(result->warnings, Contains("reasons_unread:item=1"));
+}
+
+TEST(Engine, ClassifiesMaximusVariantWithDocumentsReviewedAsFdl2014) {
+    const auto result = classify_letter("maximus_documents_reviewed.txt");
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_EQ(result->layout, layout::fdl_2014);
+    EXPECT_THAT(result->reviewer.licensed_states, ElementsAre("CA", "AZ"));
+    EXPECT_THAT(result->reviewer.specialties, ElementsAre("Orthopaedic Surgery"));
+    EXPECT_EQ(result->patient.age, 47);
+    ASSERT_EQ(result->items.size(), 2u);
+    EXPECT_EQ(result->items[0].request, "MRI of the right shoulder");
+    EXPECT_EQ(result->items[0].decision, decision::upheld);
+    EXPECT_THAT(result->items[0].reasons, ElementsAre("no_objective_findings", "no_red_flags"));
+    EXPECT_EQ(result->items[1].decision, decision::overturned);
+}
+
+TEST(Engine, ClassifiesProfessionalReviewFromItsIssuesAndConclusions) {
+    const auto result = classify_letter("professional_review.txt");
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_EQ(result->layout, layout::professional_review);
+    EXPECT_THAT(result->reviewer.licensed_states, ElementsAre("CA", "OR"));
+    EXPECT_EQ(result->patient.age, 38);
+    ASSERT_EQ(result->items.size(), 2u);
+    EXPECT_EQ(result->items[0].request, "Lumbar epidural steroid injection at L4-5");
+    EXPECT_EQ(result->items[0].decision, decision::overturned);
+    EXPECT_EQ(result->items[1].request, "Physical therapy, twelve sessions for the lumbar spine");
+    EXPECT_EQ(result->items[1].decision, decision::upheld);
+    EXPECT_THAT(result->items[1].reasons,
+                ElementsAre("no_functional_improvement", "exceeds_duration_or_quantity"));
+    EXPECT_EQ(result->summary.outcome, "partially_overturned");
+}
+
 TEST(Engine, GivesTheSameResultFromManyThreads) {
     const std::string text = read_fixture("letters/fdl2015_physical_header.txt");
     const auto expected = shared_engine().classify_text(text);
@@ -571,6 +648,58 @@ TEST_F(DocumentClassifier, TurnsMalformedEnvelopeIntoBadEnvelopeErrorRecord) {
     ASSERT_TRUE(doc.failure.has_value());
     EXPECT_EQ(doc.failure->code, errc::bad_envelope);
     EXPECT_THAT(doc.json, HasSubstr(R"("code":"bad_envelope")"));
+}
+
+// Regression (issue 8, defect 5): a letter repeated made one outcome of thousands of items
+// and no warning.
+TEST(EngineHostileInput, FlagsADocumentHoldingTwoLetters) {
+    const std::string letter = read_fixture("letters/fdl2015_physical_header.txt");
+    const auto result = shared_engine().classify_text(letter + "\n\n" + letter);
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_THAT(result->warnings, Contains("multiple_letters:count=2"));
+}
+
+TEST(EngineHostileInput, FlagsTwoCaseNumbersAsTwoLetters) {
+    std::string letter = read_fixture("letters/fdl2015_physical_header.txt");
+    letter += "\nSee also CM15-0999999.\n";
+    const auto result = shared_engine().classify_text(letter);
+    ASSERT_TRUE(result.has_value()) << result.err().message;
+    EXPECT_THAT(result->warnings, Contains("multiple_letters:count=2"));
+}
+
+TEST(EngineHostileInput, DoesNotFlagOneLetter) {
+    for (const char* name : {"fdl2015_physical_header.txt", "fdl2014_prose_doubled.txt",
+                             "notice2013.txt", "fdl2015_column_header_page_breaks.txt"}) {
+        const auto result = classify_letter(name);
+        ASSERT_TRUE(result.has_value()) << name;
+        for (const auto& warning : result->warnings) {
+            EXPECT_THAT(warning, ::testing::Not(::testing::StartsWith("multiple_letters"))) << name;
+            EXPECT_THAT(warning, ::testing::Not(::testing::StartsWith("implausible"))) << name;
+        }
+    }
+}
+
+TEST(EngineHostileInput, FlagsItemCountsAndRequestsBeyondAnyRealLetter) {
+    std::vector<imr::item> items(imr::implausible_item_count + 1);
+    items[2].request = std::string(imr::implausible_request_bytes + 1, 'x');
+    const auto warnings = imr::plausibility_warnings("", items);
+    EXPECT_THAT(warnings, Contains("implausible_item_count:count=201"));
+    EXPECT_THAT(warnings, Contains("implausible_request_length:item=3"));
+    items.resize(imr::implausible_item_count);
+    EXPECT_THAT(imr::plausibility_warnings("", items),
+                ::testing::Not(Contains("implausible_item_count:count=200")));
+}
+
+TEST(EngineHostileInput, StopsATextOverItsCpuBudget) {
+    const std::string letter = read_fixture("letters/fdl2015_physical_header.txt");
+    const auto result =
+        shared_engine().classify_text(letter, imr::cpu_deadline(std::chrono::milliseconds(0)));
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.err().code, errc::too_complex);
+    EXPECT_THAT(result.err().message, HasSubstr("CPU time limit (0 ms)"));
+    EXPECT_TRUE(shared_engine()
+                    .classify_text(letter, imr::cpu_deadline(std::chrono::seconds(5)))
+                    .has_value());
 }
 
 }  // namespace

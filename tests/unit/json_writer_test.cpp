@@ -38,6 +38,15 @@ TEST(AppendEscaped, PassesUtf8Through) {
               "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"");
 }
 
+// Regression (issue 8): a file name that is not UTF-8 made its record invalid UTF-8.
+TEST(AppendEscaped, ReplacesBytesThatAreNotUtf8) {
+    EXPECT_EQ(escaped("letter-\xff\xfe.txt"), "\"letter-\\ufffd\\ufffd.txt\"");
+    EXPECT_EQ(escaped("\xC0\xAF"), "\"\\ufffd\\ufffd\"");             // overlong '/'
+    EXPECT_EQ(escaped("\xED\xA0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // a surrogate
+    EXPECT_EQ(escaped("caf\xC3"), "\"caf\\ufffd\"");                  // cut short
+    EXPECT_EQ(escaped("\xF0\x9F\x98\x80"), "\"\xF0\x9F\x98\x80\"");   // a valid 4-byte one
+}
+
 TEST(AppendEscaped, PassesDeleteAndSlashThrough) {
     EXPECT_EQ(escaped("a/b\x7F"), "\"a/b\x7F\"");
 }

@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "imr/classify/regex.h"
+
 namespace {
 
 using imr::classify::coded_pattern;
@@ -105,6 +107,27 @@ TEST(WithoutCaptures, KeepsParenthesesInsideCharacterClasses) {
 // would shift the group numbers pattern_index relies on.
 TEST(WithoutCaptures, TurnsNamedGroupsIntoNonCapturingOnes) {
     EXPECT_EQ(without_captures(R"((?P<side>left|right) knee)"), R"((?:left|right) knee)");
+}
+
+}  // namespace
+
+namespace {
+
+// Regression (issue 7, defect 7): a failed RE2::Set::Match (its DFA out of memory) read
+// as "no pattern matched", so a letter was classified as if its text said nothing.
+TEST(SetMatch, AFailedMatchIsAnErrorNotANoMatch) {
+    using imr::classify::check_set_match;
+    using imr::classify::match_error;
+    EXPECT_NO_THROW(check_set_match(false, RE2::Set::ErrorInfo{RE2::Set::kNoError}));
+    EXPECT_NO_THROW(check_set_match(true, RE2::Set::ErrorInfo{RE2::Set::kNoError}));
+    EXPECT_THROW(check_set_match(false, RE2::Set::ErrorInfo{RE2::Set::kOutOfMemory}), match_error);
+    EXPECT_THROW(check_set_match(false, RE2::Set::ErrorInfo{RE2::Set::kNotCompiled}), match_error);
+}
+
+TEST(SetMatch, MatchesAndNoMatchesAreAnsweredAsBefore) {
+    const pattern_index index(std::vector<coded_pattern>{{"knee", R"(\bknee\b)"}});
+    EXPECT_THAT(index.matching_codes("left knee pain"), ElementsAre("knee"));
+    EXPECT_THAT(index.matching_codes("shoulder"), IsEmpty());
 }
 
 }  // namespace

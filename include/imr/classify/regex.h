@@ -1,8 +1,10 @@
 #pragma once
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,19 @@ namespace imr::classify {
 
 // Compiles or throws std::runtime_error with RE2's message: patterns are start-up data.
 [[nodiscard]] std::unique_ptr<RE2> compile_pattern(std::string_view pattern);
+
+// RE2::Set::Match answers false both for "nothing matched" and for a failure (its DFA
+// out of memory on a large text): a failure must never pass for "no pattern applies".
+class match_error : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Throws match_error when `matched` is false because matching failed.
+void check_set_match(bool matched, const RE2::Set::ErrorInfo& info);
+
+// RE2::Set::Match that throws match_error instead of reporting a failure as no match.
+[[nodiscard]] bool set_match(const RE2::Set& set, std::string_view text, std::vector<int>* hits);
 
 // `\b(?:a|b|c)\b` over literal words, each escaped; multi-word names keep their spaces.
 [[nodiscard]] std::string word_alternation(const std::vector<std::string>& words);

@@ -50,7 +50,15 @@ struct vocabulary {
     std::vector<ingredient_entry> ingredients;
     std::vector<coded_pattern> body_regions;
     std::vector<coded_pattern> mechanisms;
-    std::vector<coded_pattern> reasons;
+    std::vector<coded_pattern> reasons;            // stated about the case (`reason`)
+    std::vector<coded_pattern> reason_rules;       // also when a guideline says it (`reason_rule`)
+    std::vector<coded_pattern> reason_scopes;      // guideline, case, aside, condition
+    std::vector<std::string> generic_reasons;      // lose to a specific code of the same sentence
+    std::vector<coded_pattern> reason_overrides;   // code -> the code it removes from the item
+    std::vector<coded_pattern> reason_terms;       // {NAME} in reason patterns -> this pattern
+    std::vector<coded_pattern> reason_treatments;  // code -> the treatments it can apply to
+    std::vector<coded_pattern> reason_vetoes;      // code -> sentences that never give it
+    std::vector<std::string> reason_codes;         // every reason code, in reporting order
     std::vector<state_entry> states;
 };
 

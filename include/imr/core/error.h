@@ -17,14 +17,24 @@ enum class errc {
     bad_envelope,         // JSON envelope that is malformed or lacks text/pdf_base64
     not_a_determination,  // readable text, but not an IMR determination letter
     no_decisions_found,   // an IMR letter in which no item decision could be found
+    decision_unreadable,  // an item whose decision word is unreadable and whose rationale
+                          // does not state it either
     unreadable,           // a file that could not be read (classify only)
+    too_complex,          // over the per-document CPU time, memory or text budget
     internal,  // a bug or resource exhaustion while classifying: never the input's fault alone
 };
 
-inline constexpr errc all_error_codes[] = {
-    errc::empty,        errc::invalid_utf8,        errc::too_large,          errc::bad_pdf,
-    errc::bad_envelope, errc::not_a_determination, errc::no_decisions_found, errc::unreadable,
-    errc::internal};
+inline constexpr errc all_error_codes[] = {errc::empty,
+                                           errc::invalid_utf8,
+                                           errc::too_large,
+                                           errc::bad_pdf,
+                                           errc::bad_envelope,
+                                           errc::not_a_determination,
+                                           errc::no_decisions_found,
+                                           errc::decision_unreadable,
+                                           errc::unreadable,
+                                           errc::too_complex,
+                                           errc::internal};
 
 [[nodiscard]] std::string_view to_string(errc code) noexcept;
 

@@ -19,7 +19,7 @@ struct date {
     friend bool operator==(const date&, const date&) = default;
 };
 
-enum class layout { notice_2013, fdl_2014, fdl_2015 };
+enum class layout { notice_2013, fdl_2014, fdl_2015, professional_review };
 enum class decision { upheld, overturned };
 enum class priority { standard, expedited };
 

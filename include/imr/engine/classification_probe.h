@@ -14,6 +14,8 @@ class classification_probe {
     virtual ~classification_probe() = default;
     virtual void classified(const outcome& /*value*/, std::chrono::nanoseconds /*took*/) {}
     virtual void failed(errc /*code*/, std::chrono::nanoseconds /*took*/) {}
+    // Pattern matching failed (RE2's DFA out of memory): the document became `internal`.
+    virtual void match_failed() {}
 };
 
 class null_classification_probe final : public classification_probe {};

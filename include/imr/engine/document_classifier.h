@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,10 +40,15 @@ class document_classifier {
   private:
     [[nodiscard]] classified_document classify_guarded(std::string_view bytes,
                                                        output::source_info source);
+    [[nodiscard]] static error internal_error(std::string_view what);
+    [[nodiscard]] static classified_document failure_record(std::string_view bytes,
+                                                            output::source_info source,
+                                                            error failure);
     [[nodiscard]] classified_document classify_or_throw(std::string_view bytes,
                                                         output::source_info source);
 
     const engine& engine_;
+    std::chrono::milliseconds max_cpu_;
     input::document_decoder decoder_;
     classification_probe& probe_;
 };

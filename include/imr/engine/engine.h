@@ -4,9 +4,11 @@
 #include <string_view>
 
 #include "imr/classify/vocabulary.h"
+#include "imr/core/cpu_deadline.h"
 #include "imr/core/error.h"
 #include "imr/core/outcome.h"
 #include "imr/parse/item_splitter.h"
+#include "imr/parse/letter_sections.h"
 
 namespace imr {
 
@@ -22,11 +24,22 @@ class engine {
 
     // `text` is letter text as extracted (any line endings, doubled breaks, ...).
     [[nodiscard]] result<outcome> classify_text(std::string_view text) const;
+    // As above, failing with too_complex once `deadline` has passed; it is looked at
+    // between stages and between items.
+    [[nodiscard]] result<outcome> classify_text(std::string_view text,
+                                                const cpu_deadline& deadline) const;
 
   private:
+    [[nodiscard]] parse::split_items split_items(const parse::letter_sections& sections,
+                                                 std::string_view flat_letter) const;
     void read_case_summary(std::string_view section, const std::vector<parse::raw_item>& items,
                            outcome& out) const;
     [[nodiscard]] item classify_item(parse::raw_item&& raw, bool& guessed) const;
+    // Decisions whose word was unreadable are taken from the rationale's conclusion, and
+    // every readable one is checked against it (warnings). False when an unreadable
+    // decision is not concluded either: the letter cannot be reported whole.
+    [[nodiscard]] bool settle_decisions(std::vector<parse::raw_item>& items,
+                                        std::vector<std::string>& warnings) const;
     static void add_missing_field_warnings(outcome& out);
 
     struct stages;

@@ -73,6 +73,10 @@ using error_ptr = std::unique_ptr<rd_kafka_error_t, error_deleter>;
 // may be credentials (sasl.password, ssl.key.password, ...).
 [[nodiscard]] conf_ptr make_conf(const properties& props);
 
+// True when librdkafka has a property of that name (for either client); says nothing of
+// whether a value would be accepted.
+[[nodiscard]] bool is_known_property(const std::string& name);
+
 // Applies one property; same error contract as make_conf.
 void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::string& value);
 
@@ -85,6 +89,10 @@ void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::str
     const std::vector<stream::topic_partition>& partitions);
 [[nodiscard]] std::vector<stream::topic_partition> from_partition_list(
     const rd_kafka_topic_partition_list_t& list);
+
+// The headers of a consumed message or of a delivery report (librdkafka keeps the
+// produced ones). A null header value becomes an empty string: the interface has no null.
+[[nodiscard]] std::vector<stream::header> message_headers(const rd_kafka_message_t& message);
 
 // What the consumer and the producer share: the error and log callbacks' handling, the
 // fatal state, and the statistics callback. The clients reach it from their librdkafka

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,8 @@ struct consumer_options {
     // Stored offsets (the contiguous low watermark) are committed this often, on revoke
     // and on close.
     int auto_commit_interval_ms = 1000;
+    // The longest wait for the commit on revoke (and on close, within its own timeout).
+    std::chrono::milliseconds commit_timeout{10000};
     statistics_callback on_statistics;  // needs "statistics.interval.ms" in the extras
 };
 
@@ -59,12 +62,13 @@ class kafka_source final : public stream::record_source {
         listener_ = listener;
     }
     std::vector<stream::input_record> poll(std::size_t max_records,
-                                           std::chrono::milliseconds timeout) override;
+                                           std::chrono::milliseconds timeout,
+                                           std::size_t max_bytes) override;
     void pause(const std::vector<stream::topic_partition>& partitions) override;
     void resume(const std::vector<stream::topic_partition>& partitions) override;
     void store(const std::vector<stream::committed_offset>& offsets) override;
-    bool commit_now() override;
-    void close() override;
+    bool commit_now(std::chrono::milliseconds timeout) override;
+    bool close(std::chrono::milliseconds timeout) override;
 
     // A fatal client error: the process must stop. poll() delivers nothing more and
     // librdkafka will not commit again (close() cannot leave the group cleanly).
@@ -91,6 +95,8 @@ class kafka_source final : public stream::record_source {
     void unassign(rd_kafka_t* rk, rd_kafka_topic_partition_list_t& partitions, bool cooperative);
     void commit_stored(rd_kafka_t* rk, const std::vector<stream::topic_partition>& partitions);
     void on_message_error(const rd_kafka_message_t& message);
+    void forget(const std::vector<stream::topic_partition>& partitions);
+    [[nodiscard]] uint64_t generation_of(const rd_kafka_message_t& message) const;
     using flow_change = rd_kafka_resp_err_t (*)(rd_kafka_t*, rd_kafka_topic_partition_list_t*);
     // Pauses or resumes, logging per-partition failures under `failed_event`.
     void change_flow(const std::vector<stream::topic_partition>& partitions, flow_change change,
@@ -101,8 +107,14 @@ class kafka_source final : public stream::record_source {
     // What store() handed to librdkafka and is not known to be given up yet, so that a
     // revocation commits exactly the revoked partitions' watermarks.
     std::map<stream::topic_partition, int64_t> stored_;
+    // The generation of each owned partition's current assignment, stamped on its records.
+    std::map<stream::topic_partition, uint64_t> generations_;
+    uint64_t next_generation_ = 1;
+    std::chrono::milliseconds commit_timeout_;
+    std::optional<std::chrono::steady_clock::time_point> close_deadline_;
     std::atomic<std::size_t> rebalances_{0};
     bool closed_ = false;
+    bool close_abandoned_ = false;  // close ran out of time: destroy without closing again
     client_ptr rk_;  // last: destroyed first, while the members its callbacks use still live
 };
 

@@ -22,6 +22,7 @@ class classification_metrics final : public classification_probe {
 
     void classified(const outcome& value, std::chrono::nanoseconds took) override;
     void failed(errc code, std::chrono::nanoseconds took) override;
+    void match_failed() override;
 
     // The same counters as a short human summary (for `imr-stream classify`).
     void print_summary(std::FILE* out) const;
@@ -32,6 +33,7 @@ class classification_metrics final : public classification_probe {
     prometheus::Family<prometheus::Counter>& items_;
     prometheus::Family<prometheus::Counter>& letters_;
     prometheus::Family<prometheus::Counter>& layouts_;
+    prometheus::Counter& match_errors_;
     prometheus::Histogram& duration_;
     std::atomic<uint64_t> items_total_{0};
     std::atomic<uint64_t> failures_total_{0};

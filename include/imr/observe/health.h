@@ -17,6 +17,8 @@ class health_state {
     void set_group_state(bool joined) noexcept { joined_ = joined; }
     void set_broker_reachable(bool reachable) noexcept { broker_reachable_ = reachable; }
     void set_producer_failed(bool failed) noexcept { producer_failed_ = failed; }
+    // A record has waited for room in the producer's queue past the bound.
+    void set_producer_stalled(bool stalled) noexcept { producer_stalled_ = stalled; }
     void set_stopping(bool stopping) noexcept { stopping_ = stopping; }
 
     // Alive: the poll loop ticked recently (not deadlocked, not stuck in a call).
@@ -37,6 +39,7 @@ class health_state {
     std::atomic<bool> joined_{false};
     std::atomic<bool> broker_reachable_{false};
     std::atomic<bool> producer_failed_{false};
+    std::atomic<bool> producer_stalled_{false};
     std::atomic<bool> stopping_{false};
 };
 

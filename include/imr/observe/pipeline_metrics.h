@@ -22,6 +22,8 @@ class pipeline_metrics final : public stream::pipeline_probe {
     void delivery_failed(stream::output_kind kind) override;
     void produce_rejected(stream::output_kind kind) override;
     void in_flight(size_t documents) override;
+    void in_flight_bytes(size_t bytes) override;
+    void stale_dropped() override;
     void queue_depth(size_t jobs) override;
     void paused_partitions(size_t count) override;
     void assigned_partitions(size_t count) override;
@@ -38,7 +40,9 @@ class pipeline_metrics final : public stream::pipeline_probe {
     prometheus::Family<prometheus::Counter>& produce_errors_;
     prometheus::Counter& rebalances_;
     prometheus::Counter& commit_errors_;
+    prometheus::Counter& stale_dropped_;
     prometheus::Gauge& in_flight_;
+    prometheus::Gauge& in_flight_bytes_;
     prometheus::Gauge& queue_depth_;
     prometheus::Gauge& paused_;
     prometheus::Gauge& assigned_;

@@ -42,7 +42,8 @@ class json_writer {
     bool need_comma_ = false;
 };
 
-// Appends `text` as a JSON string literal (quotes included), escaping as RFC 8259 asks.
+// Appends `text` as a JSON string literal (quotes included), escaping as RFC 8259 asks;
+// bytes that are not well-formed UTF-8 become U+FFFD, so the output always is.
 void append_escaped(std::string& out, std::string_view text);
 
 }  // namespace imr::output

@@ -14,6 +14,10 @@ struct letter_sections {
     std::string_view credentials;   // how the determination was made, reviewer credentials
     std::string_view case_summary;  // clinical case summary
     std::string_view decisions;     // items, citations and rationales
+    // professional-review only: the issue(s) at dispute (the requests) and the guidelines
+    // the reviewer relied upon; `decisions` is then the rationale, shared by the items.
+    std::string_view issues;
+    std::string_view guidelines;
 };
 
 // Detects the layout from content and cuts the letter into sections; nullopt when the

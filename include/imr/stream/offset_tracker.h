@@ -1,47 +1,46 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <optional>
-#include <vector>
-
-#include "imr/stream/record.h"
-#include "imr/stream/record_source.h"
 
 namespace imr::stream {
 
-// Per partition, the offsets taken for processing and which of them are done. Only the
+// One partition's offsets taken for processing and which of them are done. Only the
 // contiguous low watermark is ever committable: with offsets 5,6,7 in flight and 6,7
 // done, nothing is committable until 5 is. Offsets need not be consecutive integers
-// (compaction, transaction markers): order of arrival is what counts.
-// Not thread-safe: owned by the pipeline's driver thread.
+// (compaction, transaction markers), but they must increase: an offset at or below one
+// already tracked is refused, so the pending list stays sorted whatever the source does.
+// Not thread-safe: owned by one partition session on the pipeline's driver thread.
 class offset_tracker {
   public:
-    void track(const topic_partition& where, int64_t offset);
-    // False when the offset is not tracked (e.g. its partition was revoked meanwhile).
-    bool complete(const topic_partition& where, int64_t offset);
+    // False (and nothing tracked) when `offset` does not increase on the last one seen.
+    [[nodiscard]] bool track(int64_t offset, size_t bytes = 0);
+    // False when the offset is not pending (never tracked, or already done).
+    bool complete(int64_t offset);
 
-    // Next offsets to commit for partitions whose watermark moved since the last call.
-    [[nodiscard]] std::vector<committed_offset> take_advanced();
-    // The committable next offset of one partition, if any record of it is done.
-    [[nodiscard]] std::optional<int64_t> watermark(const topic_partition& where) const;
+    // The next offset to commit, once per advance of the watermark.
+    [[nodiscard]] std::optional<int64_t> take_advanced();
+    // The committable next offset, if any record is done.
+    [[nodiscard]] std::optional<int64_t> watermark() const noexcept { return next_commit_; }
 
     [[nodiscard]] size_t in_flight() const noexcept { return in_flight_; }
-    [[nodiscard]] size_t in_flight(const topic_partition& where) const;
-
-    // Stops tracking a partition (revoked); its pending offsets are abandoned.
-    void forget(const topic_partition& where);
+    // Input bytes of the records not done yet.
+    [[nodiscard]] size_t in_flight_bytes() const noexcept { return in_flight_bytes_; }
 
   private:
-    struct partition_state {
-        std::deque<std::pair<int64_t, bool>> pending;  // offset, done; in arrival order
-        std::optional<int64_t> next_commit;
-        bool advanced = false;
+    struct entry {
+        int64_t offset;
+        size_t bytes;
+        bool done;
     };
-
-    std::map<topic_partition, partition_state> partitions_;
+    std::deque<entry> pending_;  // sorted by offset (track refuses anything else)
+    std::optional<int64_t> last_tracked_;
+    std::optional<int64_t> next_commit_;
+    bool advanced_ = false;
     size_t in_flight_ = 0;
+    size_t in_flight_bytes_ = 0;
 };
 
 }  // namespace imr::stream

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -10,7 +11,7 @@
 #include <string>
 
 #include "imr/observe/logger.h"
-#include "imr/stream/offset_tracker.h"
+#include "imr/stream/partition_session.h"
 #include "imr/stream/pipeline_probe.h"
 #include "imr/stream/record_processor.h"
 #include "imr/stream/record_sink.h"
@@ -25,16 +26,28 @@ struct pipeline_config {
     // if the window stays full for `pause_after`, the assigned partitions are paused
     // (polling goes on) and resume at half the cap.
     size_t max_in_flight = 1024;
+    // The same window in bytes of input values: the memory bound, since documents range
+    // from 1 KB to 16 MiB. One document is always let in, however large.
+    size_t max_in_flight_bytes = size_t{128} << 20;
     std::chrono::milliseconds pause_after{500};
     size_t poll_batch = 256;
     std::chrono::milliseconds poll_timeout{100};
     std::chrono::milliseconds store_interval{200};
-    // How long a revoke or a shutdown waits for in-flight work before giving it up.
+    // How long a revoke waits for the revoked partitions' work before giving it up.
     std::chrono::milliseconds drain_timeout{10000};
+    // The whole graceful stop: finishing started work, flushing, committing and leaving
+    // the group (its revocation included).
+    std::chrono::milliseconds shutdown_timeout{30000};
 };
 
 struct pipeline_result {
-    bool clean = true;   // false: stopped on a fatal error; the exit code must say so
+    bool clean = true;    // false: failed, or work given up at the shutdown deadline
+    bool failed = false;  // stopped on a fatal error
+    // Taken, started and not delivered when the shutdown budget ran out.
+    size_t abandoned = 0;
+    // Taken but not started at the stop: cancelled, never produced (the next owner of
+    // the partition reads them again, as their offsets were not committed).
+    size_t cancelled = 0;
     std::string reason;  // why it stopped, for the log
 };
 
@@ -43,6 +56,8 @@ struct pipeline_result {
 // results in offset order per partition, takes delivery reports, and stores only the
 // contiguous low watermark of delivered inputs. A dead letter counts as delivered.
 // If a dead letter cannot be written, the pipeline stops rather than skip the input.
+// Each assigned partition is one partition_session; a record, result or delivery report
+// reaches only the session of its own generation, anything else is dropped and counted.
 class pipeline final : private rebalance_listener, private delivery_listener {
   public:
     pipeline(record_source& source, record_sink& sink, const processor_factory& make_processor,
@@ -51,33 +66,37 @@ class pipeline final : private rebalance_listener, private delivery_listener {
     pipeline(const pipeline&) = delete;
     pipeline& operator=(const pipeline&) = delete;
 
-    // Runs until `stop` is requested (then drains, flushes, commits and closes the
-    // source) or until a fatal error.
+    // Runs until `stop` is requested (then cancels work not started, finishes the rest,
+    // flushes, commits and closes the source, all within shutdown_timeout) or until a
+    // fatal error.
     pipeline_result run(std::stop_token stop);
 
   private:
-    struct slot {
-        bool ready = false;
-        input_record input;
-        std::optional<output_record> output;
-    };
-    struct partition_queue {
-        uint64_t epoch = 0;
-        std::map<int64_t, slot> slots;  // in offset order
-    };
+    using clock = std::chrono::steady_clock;
+    using session_map = std::map<topic_partition, std::unique_ptr<partition_session>>;
 
-    void on_assigned(const std::vector<topic_partition>& partitions) override;
+    void on_assigned(const std::vector<topic_partition>& partitions, uint64_t generation) override;
     void on_revoked(const std::vector<topic_partition>& partitions) override;
     void on_delivery(const delivery_report& report) override;
 
+    void poll_source();
     void accept(std::vector<input_record> records);
     void collect(std::chrono::milliseconds wait);
-    void release(partition_queue& queue);
+    void release(partition_session& session);
     void release_all();
     void apply_flow_control();
     void store_offsets(bool force);
-    void drain(const std::set<topic_partition>& partitions, std::chrono::milliseconds timeout);
+    void drain(const std::set<topic_partition>& partitions, clock::time_point deadline);
+    void shut_down(pipeline_result& result);
+    // Takes back queued work (never started); returns how many inputs.
+    size_t cancel_queued(const std::function<bool(const input_record&)>& which);
+    [[nodiscard]] partition_session* session_of(const topic_partition& where, uint64_t generation);
     [[nodiscard]] bool pending_in(const std::set<topic_partition>& partitions) const;
+    [[nodiscard]] size_t in_flight() const;
+    [[nodiscard]] size_t in_flight_bytes() const;
+    [[nodiscard]] bool window_full() const;
+    [[nodiscard]] std::set<topic_partition> owned() const;
+    void report_load();
     void fail(std::string reason);
 
     record_source& source_;
@@ -87,14 +106,14 @@ class pipeline final : private rebalance_listener, private delivery_listener {
     observe::logger& log_;
     std::unique_ptr<record_processor> driver_processor_;  // dead letters built on the driver
     worker_pool pool_;
-    offset_tracker tracker_;
-    std::map<topic_partition, partition_queue> queues_;
-    std::set<topic_partition> assigned_;
+    session_map sessions_;
     bool paused_ = false;
-    std::optional<std::chrono::steady_clock::time_point> full_since_;
-    uint64_t next_epoch_ = 1;
+    std::optional<clock::time_point> full_since_;
     std::optional<std::string> failure_;
-    std::chrono::steady_clock::time_point last_store_{};
+    clock::time_point last_store_{};
+    // Set once the stop is requested: every wait from then on ends by this time.
+    std::optional<clock::time_point> shutdown_deadline_;
+    size_t unfinished_at_revoke_ = 0;  // started work given up by revokes in the shutdown
 };
 
 }  // namespace imr::stream

@@ -20,6 +20,10 @@ class pipeline_probe {
     virtual void delivery_failed(output_kind /*kind*/) {}
     virtual void produce_rejected(output_kind /*kind*/) {}
     virtual void in_flight(size_t /*documents*/) {}
+    virtual void in_flight_bytes(size_t /*bytes*/) {}
+    // A record, result or delivery report of a partition generation no longer owned (or
+    // an offset that did not increase): dropped, never committed.
+    virtual void stale_dropped() {}
     virtual void queue_depth(size_t /*jobs*/) {}
     virtual void paused_partitions(size_t /*count*/) {}
     virtual void rebalanced() {}

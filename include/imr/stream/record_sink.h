@@ -11,8 +11,10 @@ namespace imr::stream {
 // What became of one produced record, reported once per produce() that returned `queued`.
 struct delivery_report {
     output_kind kind = output_kind::outcome;
+    std::string topic;  // where the record was produced to
     topic_partition source;
     int64_t source_offset = 0;
+    uint64_t source_generation = 0;
     bool delivered = false;
     std::string error;  // the client's message when not delivered; never record content
     size_t bytes = 0;   // value size of the produced record

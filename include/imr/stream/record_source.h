@@ -2,19 +2,23 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "imr/stream/record.h"
 
 namespace imr::stream {
 
-// Told of partition ownership changes. Called from inside record_source::poll, on the
-// thread that polls; `on_revoked` must finish the partitions' work before returning,
-// because the source gives them up (and commits) right after.
+// Told of partition ownership changes. Called from inside record_source::poll (possibly
+// in the middle of a batch) and close(), on the thread that polls; `on_revoked` must
+// finish the partitions' work before returning, because the source gives them up (and
+// commits) right after. `generation` is what the source stamps on every record it reads
+// for these partitions until they are revoked; it increases with every assignment.
 class rebalance_listener {
   public:
     virtual ~rebalance_listener() = default;
-    virtual void on_assigned(const std::vector<topic_partition>& partitions) = 0;
+    virtual void on_assigned(const std::vector<topic_partition>& partitions,
+                             uint64_t generation) = 0;
     virtual void on_revoked(const std::vector<topic_partition>& partitions) = 0;
 };
 
@@ -30,17 +34,20 @@ class record_source {
     virtual ~record_source() = default;
 
     virtual void set_rebalance_listener(rebalance_listener* listener) = 0;
-    // Up to `max_records`, waiting at most `timeout` for the first one.
-    virtual std::vector<input_record> poll(size_t max_records,
-                                           std::chrono::milliseconds timeout) = 0;
+    // Up to `max_records`, waiting at most `timeout` for the first one, and no record
+    // after the batch's values reach `max_bytes` (the record that crosses it is taken).
+    // Each record carries the generation of its partition's assignment when it was read.
+    virtual std::vector<input_record> poll(size_t max_records, std::chrono::milliseconds timeout,
+                                           size_t max_bytes) = 0;
     virtual void pause(const std::vector<topic_partition>& partitions) = 0;
     virtual void resume(const std::vector<topic_partition>& partitions) = 0;
     // Marks offsets as processed; they are committed asynchronously and on close.
     virtual void store(const std::vector<committed_offset>& offsets) = 0;
-    // Commits what is stored, waiting for the broker's answer.
-    virtual bool commit_now() = 0;
-    // Leaves the group after a final commit.
-    virtual void close() = 0;
+    // Commits what is stored, waiting at most `timeout` for the broker's answer.
+    virtual bool commit_now(std::chrono::milliseconds timeout) = 0;
+    // Leaves the group after a final commit, within `timeout` (revocation included);
+    // false when it had to give up (nothing more is committed then).
+    virtual bool close(std::chrono::milliseconds timeout) = 0;
     // A fatal client error: the process must stop.
     [[nodiscard]] virtual bool fatal() const { return false; }
 };

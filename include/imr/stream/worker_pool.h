@@ -4,7 +4,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -15,8 +18,10 @@ namespace imr::stream {
 
 struct work_result {
     input_record input;
-    output_record output;
-    uint64_t epoch = 0;  // the partition assignment the input was taken under
+    // Empty when the processor threw: the driver turns the input into an `internal` dead
+    // letter (an exception must not end the process through std::terminate).
+    std::optional<output_record> output;
+    std::string error;  // what() of that exception
 };
 
 // Threads that run a record_processor each over submitted inputs. Submission and
@@ -29,24 +34,22 @@ class worker_pool {
     worker_pool(const worker_pool&) = delete;
     worker_pool& operator=(const worker_pool&) = delete;
 
-    void submit(input_record input, uint64_t epoch);
+    void submit(input_record input);
     // Finished work, waiting up to `timeout` for the first result.
     [[nodiscard]] std::vector<work_result> take_results(std::chrono::milliseconds timeout);
+    // Takes back the queued (not started) inputs that `drop` selects.
+    std::vector<input_record> cancel_queued(const std::function<bool(const input_record&)>& drop);
     [[nodiscard]] size_t queued() const;
     [[nodiscard]] size_t busy_workers() const;
     [[nodiscard]] size_t size() const noexcept { return threads_.size(); }
 
   private:
-    struct job {
-        input_record input;
-        uint64_t epoch;
-    };
     void work(record_processor& processor, std::stop_token stop);
 
     mutable std::mutex mutex_;
     std::condition_variable_any job_ready_;
     std::condition_variable result_ready_;
-    std::deque<job> jobs_;
+    std::deque<input_record> jobs_;
     std::vector<work_result> results_;
     size_t busy_ = 0;
     std::vector<std::jthread> threads_;

@@ -102,7 +102,12 @@ def build_pdf(pages):
     objects.append(b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) +
                    b"] /Count %d >>" % len(kids))
     objects.append(b"<< /Type /Catalog /Pages %d 0 R >>" % tree)
+    return pdf_file(objects, root=len(objects))
 
+
+def pdf_file(objects: list, root: int) -> bytes:
+    """A PDF whose object i+1 is objects[i], with a correct xref table (also used by
+    tests/hostile/hostile_files.py)."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -113,7 +118,7 @@ def build_pdf(pages):
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, len(objects), xref)
+        len(objects) + 1, root, xref)
     return bytes(out)
 
 

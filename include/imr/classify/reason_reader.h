@@ -1,0 +1,63 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "imr/classify/pattern_index.h"
+#include "imr/classify/vocabulary.h"
+
+namespace imr::classify {
+
+// One sentence of a rationale; `quoted` when it starts inside quotation marks (a
+// guideline passage the reviewer quotes).
+struct sentence {
+    std::string_view text;
+    bool quoted = false;
+};
+
+// Sentences of flattened text: ends at '.', '?' or '!' (after closing quotes or
+// parentheses) before a capital, a quote or a digit, except after abbreviations.
+[[nodiscard]] std::vector<sentence> split_sentences(std::string_view text);
+
+// Reads the reason codes a decision rationale gives, sentence by sentence
+// (data/vocabulary/reasons.tsv):
+//   - `reason_scope aside` sentences give nothing (citation lines, conclusions, asides
+//     about other treatments);
+//   - a guideline statement (quoted, or `reason_scope guideline` without `case`) gives
+//     only the `reason_rule` codes: a guideline line counts when it rules the treatment
+//     out itself, never for the findings it lists as criteria;
+//   - a statement about the case gives `reason` and `reason_rule` codes;
+//   - a generic code (`reason_generic`) counts only from a sentence that gives no
+//     specific one and is not a `condition` ("not recommended unless ...");
+//   - `reason_not CODE PATTERN`: a sentence that matches never gives CODE (a guideline's
+//     "does not recommend X for migraine" is no missing migraine);
+//   - `reason_override A B`: an item with A loses B;
+//   - codes come out in the order of the `reason_code` lines;
+//   - `reason_only CODE PATTERN`: CODE only for a treatment ("category/subcategory") that
+//     matches (a compound's ingredients are a reason for compounds only).
+// Built once; const and thread-safe afterwards.
+class reason_reader {
+  public:
+    explicit reason_reader(const vocabulary& words);
+
+    // `treatment` is the item's "category/subcategory".
+    [[nodiscard]] std::vector<std::string> read(std::string_view rationale,
+                                                std::string_view treatment = {}) const;
+
+  private:
+    [[nodiscard]] bool generic(const std::string& code) const;
+
+    pattern_index case_codes_;
+    pattern_index rule_codes_;
+    pattern_index scopes_;
+    pattern_index vetoes_;
+    std::vector<std::string> generic_;
+    std::vector<coded_pattern> overrides_;
+    std::vector<std::string> order_;
+    std::vector<std::pair<std::string, std::unique_ptr<RE2>>> treatments_;
+};
+
+}  // namespace imr::classify

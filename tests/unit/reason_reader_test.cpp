@@ -1,0 +1,88 @@
+#include "imr/classify/reason_reader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace {
+
+using imr::classify::reason_reader;
+using imr::classify::split_sentences;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+const reason_reader& reader() {
+    static const reason_reader instance(imr::classify::builtin_vocabulary());
+    return instance;
+}
+
+TEST(SplitSentences, KeepsAbbreviationsAndMarksQuotedGuidelineLines) {
+    const auto sentences = split_sentences(
+        "Per MTUS, e.g. NSAIDs are first line. The guideline states \"Topical agents are "
+        "experimental. Any compound is not recommended.\" In this case, no MRI.");
+    ASSERT_EQ(sentences.size(), 4u);
+    EXPECT_EQ(sentences[0].text, "Per MTUS, e.g. NSAIDs are first line.");
+    EXPECT_FALSE(sentences[1].quoted);
+    EXPECT_TRUE(sentences[2].quoted);
+    EXPECT_FALSE(sentences[3].quoted);
+}
+
+TEST(ReasonReader, ReadsParaphrasesOfSpecificReasons) {
+    EXPECT_THAT(reader().read("There is no documentation of objective, functional improvement "
+                              "with the prior sessions."),
+                ElementsAre("no_functional_improvement"));
+    EXPECT_THAT(reader().read("The patient has not trialed and failed conservative care."),
+                ElementsAre("first_line_not_tried"));
+    EXPECT_THAT(reader().read("The records do not document significant objective deficits."),
+                ElementsAre("no_objective_findings"));
+    EXPECT_THAT(reader().read("Long-term use of this medication is not recommended."),
+                ElementsAre("exceeds_duration_or_quantity"));
+}
+
+TEST(ReasonReader, GuidelineCriteriaAreNoFindingOfTheCase) {
+    // The criteria a guideline lists are no lack in this case.
+    EXPECT_THAT(reader().read("The MTUS guidelines state that criteria for imaging include the "
+                              "emergence of a red flag or failure of conservative care."),
+                IsEmpty());
+    EXPECT_THAT(reader().read("The MTUS guidelines state that imaging requires red flags. In this "
+                              "case, there are no red flag conditions noted."),
+                ElementsAre("no_red_flags"));
+}
+
+TEST(ReasonReader, DiagnosisNamesAreNoMissingDetail) {
+    EXPECT_THAT(reader().read("Diagnoses include sprain of ligaments of lumbar spine, unspecified, "
+                              "and myalgia, unspecified."),
+                IsEmpty());
+    EXPECT_THAT(reader().read("The request failed to specify the frequency and duration."),
+                ElementsAre("request_lacks_detail"));
+}
+
+TEST(ReasonReader, ASpecificCodeWinsOverAGenericOneOfTheSameSentence) {
+    EXPECT_THAT(reader().read("There is a lack of documentation of functional improvement."),
+                ElementsAre("no_functional_improvement"));
+    EXPECT_THAT(reader().read("There is a lack of documentation of when the exam was performed."),
+                ElementsAre("insufficient_documentation"));
+}
+
+TEST(ReasonReader, ServicesOfADeniedSurgeryDependOnIt) {
+    EXPECT_THAT(reader().read("As the requested surgical intervention is not medically necessary, "
+                              "the requested ancillary service is not medically necessary. There "
+                              "was no discussion of a surgical plan."),
+                ElementsAre("depends_on_denied_service"));
+}
+
+TEST(ReasonReader, CompoundCodeOnlyForCompounds) {
+    const char* rationale =
+        "Any compounded product that contains at least one drug that is not recommended is not "
+        "recommended.";
+    EXPECT_THAT(reader().read(rationale, "pharmaceuticals/topical_compounds"),
+                ElementsAre("compound_contains_unrecommended"));
+    EXPECT_THAT(reader().read(rationale, "pharmaceuticals/topical_analgesics"), IsEmpty());
+}
+
+TEST(ReasonReader, GuidelineVerdictOnAnotherConditionIsNoMissingIndication) {
+    EXPECT_THAT(reader().read("MTUS does not recommend botox for migraine headaches, as requested "
+                              "in this case."),
+                ElementsAre("not_recommended_by_guideline"));
+}
+
+}  // namespace
