@@ -33,27 +33,63 @@ size_t next_of(std::string_view s, char c, size_t from, size_t end) {
     return hit == nullptr ? end : static_cast<size_t>(static_cast<const char*>(hit) - s.data());
 }
 
+// How common a byte is in letter text, lower is rarer: letters by their English
+// frequency (either case), spaces the most common, digits and punctuation rarer than any
+// letter.
+constexpr std::array<unsigned char, 256> make_commonness_table() {
+    std::array<unsigned char, 256> table{};
+    constexpr std::string_view by_frequency = "zqxjkvbpygfwmucldrhsnioate";
+    for (size_t rank = 0; rank < by_frequency.size(); ++rank) {
+        const auto letter = static_cast<unsigned char>(by_frequency[rank]);
+        table[letter] = static_cast<unsigned char>(rank + 1);
+        table[letter - ('a' - 'A')] = static_cast<unsigned char>(rank + 1);
+    }
+    table[' '] = 100;
+    return table;
+}
+constexpr std::array<unsigned char, 256> commonness = make_commonness_table();
+
+size_t rarest_byte(std::string_view needle) {
+    size_t rarest = 0;
+    for (size_t i = 1; i < needle.size(); ++i) {
+        if (commonness[static_cast<unsigned char>(needle[i])] <
+            commonness[static_cast<unsigned char>(needle[rarest])]) {
+            rarest = i;
+        }
+    }
+    return rarest;
+}
+
+bool matches_at(std::string_view haystack, std::string_view needle, size_t at) {
+    for (size_t k = 0; k < needle.size(); ++k) {
+        if (lower(haystack[at + k]) != lower(needle[k])) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 size_t find_ci(std::string_view haystack, std::string_view needle, size_t from) {
     if (needle.empty()) return from <= haystack.size() ? from : npos;
     if (from >= haystack.size() || needle.size() > haystack.size() - from) return npos;
     const size_t end = haystack.size() - needle.size() + 1;  // last start + 1
-    const char first_lower = lower(needle.front());
-    const char first_upper = upper(first_lower);
-    // Candidates come from memchr for each case of the first byte; each cached position
-    // is refreshed only once the scan passes it, so the search stays linear.
-    size_t next_lower = next_of(haystack, first_lower, from, end);
-    size_t next_upper =
-        first_upper == first_lower ? end : next_of(haystack, first_upper, from, end);
+    // Candidates come from memchr on the needle's rarest byte, in both cases: memchr on a
+    // common first letter ("s", "c") returned every few bytes and led the profile.
+    const size_t anchor = rarest_byte(needle);
+    const char anchor_lower = lower(needle[anchor]);
+    const char anchor_upper = upper(anchor_lower);
+    const size_t scan_end = end + anchor;
+    size_t next_lower = next_of(haystack, anchor_lower, from + anchor, scan_end);
+    size_t next_upper = anchor_upper == anchor_lower
+                            ? scan_end
+                            : next_of(haystack, anchor_upper, from + anchor, scan_end);
     while (true) {
-        const size_t at = std::min(next_lower, next_upper);
-        if (at >= end) return npos;
-        size_t k = 1;
-        while (k < needle.size() && lower(haystack[at + k]) == lower(needle[k])) ++k;
-        if (k == needle.size()) return at;
-        if (at == next_lower) next_lower = next_of(haystack, first_lower, at + 1, end);
-        if (at == next_upper) next_upper = next_of(haystack, first_upper, at + 1, end);
+        const size_t hit = std::min(next_lower, next_upper);
+        if (hit >= scan_end) return npos;
+        // Each cached position is refreshed only once the scan passes it: linear time.
+        if (const size_t at = hit - anchor; matches_at(haystack, needle, at)) return at;
+        if (hit == next_lower) next_lower = next_of(haystack, anchor_lower, hit + 1, scan_end);
+        if (hit == next_upper) next_upper = next_of(haystack, anchor_upper, hit + 1, scan_end);
     }
 }
 
@@ -63,7 +99,7 @@ size_t find_label(std::string_view haystack, std::string_view needle, size_t fro
 }
 
 bool starts_with_ci(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() && find_ci(text.substr(0, prefix.size()), prefix) == 0;
+    return text.size() >= prefix.size() && matches_at(text, prefix, 0);
 }
 
 bool contains_ci(std::string_view haystack, std::string_view needle) {

@@ -30,6 +30,13 @@ TEST(Normalize, TrimsLinesAndCollapsesInnerBlanks) {
               "MRI of the lumbar spine: Upheld");
 }
 
+TEST(Normalize, CleansIrregularLinesBetweenPlainOnes) {
+    EXPECT_EQ(normalize("plain line one\n  padded  line \nplain two\ndouble  space\n"
+                        "ends with space \n\ttabbed\nlast line"),
+              "plain line one\npadded line\nplain two\ndouble space\nends with space\n"
+              "tabbed\nlast line");
+}
+
 TEST(Normalize, TurnsTabsIntoSingleSpaces) {
     EXPECT_EQ(normalize("Case Number:\t\tCM16-0213037\tDate Assigned:\t11/09/2016"),
               "Case Number: CM16-0213037 Date Assigned: 11/09/2016");
