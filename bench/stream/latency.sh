@@ -18,12 +18,7 @@
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
-repo_root=$(cd -- "$script_dir/../.." && pwd -P)
-corpus=${IMR_CORPUS_DIR:-$repo_root/../shared/corpus}
-kafka_local="$repo_root/scripts/kafka-local"
-export IMR_KAFKA_PORT=${IMR_KAFKA_PORT:-39092}
-export IMR_KAFKA_STATE_DIR=${IMR_KAFKA_STATE_DIR:-/tmp/imr-bench-kafka}
-brokers="127.0.0.1:$IMR_KAFKA_PORT"
+source "$script_dir/lib.sh"
 
 rate=500 seconds=30 with_pdf=0 workers=0 keep=0 binary="" producer="" svg="" run_args=()
 while (($#)); do
@@ -42,7 +37,6 @@ while (($#)); do
     esac
 done
 say() { echo "latency: $*" >&2; }
-source "$script_dir/lib.sh"
 binary=$(find_binary "$binary")
 [[ -n $binary && -x $binary ]] || { say "no imr-stream binary (build it or pass --binary)"; exit 2; }
 [[ -n $producer ]] || producer="$(dirname "$(dirname "$binary")")/bench/paced_producer"

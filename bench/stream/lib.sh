@@ -1,6 +1,14 @@
-# Sourced by the stream benchmarks: an isolated broker, fresh topics, end offsets, the service.
-# The caller sets: repo_root, kafka_local, brokers, work (a scratch dir), keep (0/1), and `say`.
-# Cleanup (trap EXIT): kills the service, resets a broker this script started, removes $work.
+# Sourced by the stream benchmarks (with script_dir set to bench/stream): where things are, an
+# isolated broker, fresh topics, end offsets, the service. The caller then sets work (a scratch
+# dir), keep (0/1) and `say`; bench_cleanup (trap EXIT) kills the service, resets a broker the
+# script started and removes $work.
+
+repo_root=$(cd -- "$script_dir/../.." && pwd -P)
+corpus=${IMR_CORPUS_DIR:-$repo_root/../shared/corpus}
+kafka_local="$repo_root/scripts/kafka-local"
+export IMR_KAFKA_PORT=${IMR_KAFKA_PORT:-39092}
+export IMR_KAFKA_STATE_DIR=${IMR_KAFKA_STATE_DIR:-/tmp/imr-bench-kafka}
+brokers="127.0.0.1:$IMR_KAFKA_PORT"
 
 service_pid=""
 started_broker=0

@@ -35,12 +35,7 @@
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
-repo_root=$(cd -- "$script_dir/../.." && pwd -P)
-corpus=${IMR_CORPUS_DIR:-$repo_root/../shared/corpus}
-kafka_local="$repo_root/scripts/kafka-local"
-export IMR_KAFKA_PORT=${IMR_KAFKA_PORT:-39092}
-export IMR_KAFKA_STATE_DIR=${IMR_KAFKA_STATE_DIR:-/tmp/imr-bench-kafka}
-brokers="127.0.0.1:$IMR_KAFKA_PORT"
+source "$script_dir/lib.sh"
 
 count=100000
 with_pdf=0
@@ -65,7 +60,6 @@ while (($#)); do
     esac
 done
 [[ $count =~ ^[1-9][0-9]*$ ]] || { echo "run_throughput: bad -n '$count'" >&2; exit 2; }
-source "$script_dir/lib.sh"
 binary=$(find_binary "$binary")
 [[ -n $binary && -x $binary ]] || { echo "run_throughput: no imr-stream binary (build it or pass --binary)" >&2; exit 2; }
 for tool in kcat python3 curl; do

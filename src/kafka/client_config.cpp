@@ -93,6 +93,16 @@ std::vector<stream::topic_partition> from_partition_list(
     return out;
 }
 
+std::optional<std::string> message_key(const rd_kafka_message_t& message) {
+    if (message.key == nullptr) return std::nullopt;
+    return std::string(static_cast<const char*>(message.key), message.key_len);
+}
+
+stream::payload message_value(const rd_kafka_message_t& message) {
+    if (message.payload == nullptr) return {};
+    return std::string(static_cast<const char*>(message.payload), message.len);
+}
+
 std::vector<stream::header> message_headers(const rd_kafka_message_t& message) {
     std::vector<stream::header> out;
     rd_kafka_headers_t* headers = nullptr;  // owned by the message

@@ -62,10 +62,8 @@ std::size_t conf_size(const rd_kafka_conf_t& conf, const char* name) {
 stream::output_record record_of(const rd_kafka_message_t& message, stream::output_kind kind) {
     stream::output_record record;
     record.kind = kind;
-    if (message.key != nullptr)
-        record.key.emplace(static_cast<const char*>(message.key), message.key_len);
-    if (message.payload != nullptr)
-        record.value = std::string(static_cast<const char*>(message.payload), message.len);
+    record.key = message_key(message);
+    record.value = message_value(message);
     record.headers = message_headers(message);
     return record;
 }

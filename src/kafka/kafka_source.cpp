@@ -82,11 +82,8 @@ stream::input_record copy_record(const rd_kafka_message_t& message, uint64_t gen
     rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
     if (const int64_t ts = rd_kafka_message_timestamp(&message, &type); ts != -1)
         record.timestamp_ms = ts;
-    if (message.key != nullptr)
-        record.key.emplace(static_cast<const char*>(message.key), message.key_len);
-    // A null value stays null (payload's default), distinct from an empty one.
-    if (message.payload != nullptr)
-        record.value = std::string(static_cast<const char*>(message.payload), message.len);
+    record.key = message_key(message);
+    record.value = message_value(message);
 
     record.headers = message_headers(message);
     return record;

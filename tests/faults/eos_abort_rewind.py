@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Exactly-once abort and rewind: the outcomes topic accepts records up to 64 KiB, and two inputs
-among a few hundred letters are envelopes whose outcome is larger (a 200 KB id). The broker
-refuses such an outcome inside a transaction, which makes the transaction abortable: the service
-aborts it, rewinds its consumer to the committed offsets, redoes the inputs, and this time writes
-the refused input as a dead letter `outcome_rejected`. A read_committed reader sees exactly one
+"""Exactly-once abort and rewind: once the service runs (and has described the outcomes topic's
+limit), the topic's max.message.bytes is lowered to 64 KiB, and two inputs among a few hundred
+letters are envelopes whose outcome is larger (a 200 KB id). The service's up-front size check
+still knows the old limit, so the broker refuses such an outcome inside a transaction, which makes
+the transaction abortable: the service aborts it, rewinds its consumer to the committed offsets,
+re-reads the topic's limit, redoes the inputs, and this time writes the refused input as a dead
+letter `outcome_rejected`. A read_committed reader sees exactly one
 output per input; a read_uncommitted one also sees the aborted attempt."""
 
 from __future__ import annotations
@@ -11,22 +13,20 @@ from __future__ import annotations
 import base64
 import json
 import random
-import subprocess
 
 import eoslib
+import kafka_cluster
 from eoslib import Env, Suite
 
 LETTERS = 400
-BIG = (120, 290)  # indices of the oversized envelopes
+SPLIT = 120  # letters published before the topic's limit is lowered
+BIG = (200, 290)  # indices of the oversized envelopes, well into a busy transaction
 TOPIC_LIMIT = 65536
 
 
 def body(env: Env, t: Suite) -> None:
     topics = eoslib.Topics(env.topic("in"), env.topic("out"), env.topic("dlq"))
-    env.create_topics([(topics.input, 2), (topics.dlq, 1)])
-    limited = {**env.kafka_env(), "IMR_KAFKA_TOPIC_MAX_MESSAGE_BYTES": str(TOPIC_LIMIT)}
-    subprocess.run([env.kafka_local, "create-topic", topics.outcomes, "2"], env=limited, check=True,
-                   stdout=subprocess.DEVNULL, timeout=120)
+    env.create_topics([(topics.input, 2), (topics.outcomes, 2), (topics.dlq, 1)])
 
     records = eoslib.letters(env, LETTERS, pdf_every=LETTERS + 1)
     text = env.text_letters()[0].read_text()
@@ -34,13 +34,17 @@ def body(env: Env, t: Suite) -> None:
         # random characters: the producer's lz4 must not shrink the outcome under the limit
         big_id = base64.b64encode(random.randbytes(150_000)).decode()
         records[i] = (records[i][0], json.dumps({"id": big_id, "text": text}).encode())
-    inputs = eoslib.publish(env, topics.input, records)
-    big_keys = {records[i][0] for i in BIG}
+    first = records[:SPLIT]
+    inputs = eoslib.publish(env, topics.input, first)
 
     # batch.size below the topic limit: a batch of ordinary outcomes always fits, so only the
     # oversized record itself is refused.
     flags = eoslib.eos_flags(env) + ["-X", "producer:batch.size=32768"]
     svc = env.service("svc", env.group(), topics.input, topics.outcomes, topics.dlq, flags)
+    eoslib.wait_covered(env, inputs, topics, 90, svc.running)
+    kafka_cluster.alter_topic(env.brokers, topics.outcomes, {"max.message.bytes": str(TOPIC_LIMIT)})
+    inputs = eoslib.publish(env, topics.input, records[SPLIT:], already=len(first))
+    big_keys = {records[i][0] for i in BIG}
     result = eoslib.wait_covered(env, inputs, topics, 90, svc.running)
     code = svc.stop()
     t.check(code == 0, "the service keeps running and stops cleanly", f"exit {code}")

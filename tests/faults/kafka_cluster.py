@@ -202,8 +202,7 @@ class Cluster:
         ])
 
     def _java(self) -> str:
-        home = os.environ.get("JAVA_HOME")
-        return f"{home}/bin/java" if home and os.path.exists(f"{home}/bin/java") else (shutil.which("java") or "java")
+        return java()
 
     def _tool(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
         libs = ensure_jars()
@@ -364,12 +363,22 @@ class Cluster:
                 raise RuntimeError(f"create topic {name}: {out.decode(errors='replace')[-400:]}")
 
     def alter_topic(self, name: str, configs: dict[str, str]) -> None:
-        libs = ensure_jars()
-        subprocess.run([self._java(), "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", f"{libs}/*",
-                        "-Dlog4j.configuration=file:/dev/null", "kafka.admin.ConfigCommand",
-                        "--bootstrap-server", self.bootstrap, "--alter", "--entity-type", "topics",
-                        "--entity-name", name, "--add-config", ",".join(f"{k}={v}" for k, v in configs.items())],
-                       check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+        alter_topic(self.bootstrap, name, configs)
+
+
+def java() -> str:
+    home = os.environ.get("JAVA_HOME")
+    return f"{home}/bin/java" if home and os.path.exists(f"{home}/bin/java") else (shutil.which("java") or "java")
+
+
+def alter_topic(bootstrap: str, name: str, configs: dict[str, str]) -> None:
+    """Changes a topic's configs on a running broker (kafka-configs --alter --add-config)."""
+    libs = ensure_jars()
+    subprocess.run([java(), "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", f"{libs}/*",
+                    "-Dlog4j.configuration=file:/dev/null", "kafka.admin.ConfigCommand",
+                    "--bootstrap-server", bootstrap, "--alter", "--entity-type", "topics",
+                    "--entity-name", name, "--add-config", ",".join(f"{k}={v}" for k, v in configs.items())],
+                   check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
 
 
 def main() -> int:

@@ -407,8 +407,11 @@ class fake_transactions final : public offset_committer {
             ++aborted_;
             return commit_result::rewind;
         }
-        committed_.insert(committed_.end(), produced.begin() + static_cast<std::ptrdiff_t>(begin_),
-                          produced.end());
+        {
+            std::lock_guard lock(mutex_);  // the test thread reads committed() meanwhile
+            committed_.insert(committed_.end(),
+                              produced.begin() + static_cast<std::ptrdiff_t>(begin_), produced.end());
+        }
         source_.commit(advanced);
         return commit_result::done;
     }
@@ -417,7 +420,10 @@ class fake_transactions final : public offset_committer {
 
     void abort_next(int count) { abort_next_ = count; }
     void go_fatal() { fatal_ = true; }
-    const std::vector<output_record>& committed() const { return committed_; }
+    std::vector<output_record> committed() const {
+        std::lock_guard lock(mutex_);
+        return committed_;
+    }
     int aborted() const { return aborted_; }
 
   private:
@@ -426,9 +432,10 @@ class fake_transactions final : public offset_committer {
     bool open_ = false;
     size_t begin_ = 0;
     size_t refused_at_begin_ = 0;
-    int abort_next_ = 0;
-    int aborted_ = 0;
-    bool fatal_ = false;
+    std::atomic<int> abort_next_ = 0;
+    std::atomic<int> aborted_ = 0;
+    std::atomic<bool> fatal_ = false;
+    mutable std::mutex mutex_;
     std::vector<output_record> committed_;
 };
 

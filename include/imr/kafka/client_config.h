@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -101,6 +102,11 @@ void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::str
 // The headers of a consumed message or of a delivery report (librdkafka keeps the
 // produced ones). A null header value becomes an empty string: the interface has no null.
 [[nodiscard]] std::vector<stream::header> message_headers(const rd_kafka_message_t& message);
+
+// A message's key (absent when NULL) and value (NULL stays NULL, distinct from empty), copied
+// out of librdkafka's buffers.
+[[nodiscard]] std::optional<std::string> message_key(const rd_kafka_message_t& message);
+[[nodiscard]] stream::payload message_value(const rd_kafka_message_t& message);
 
 // What the consumer and the producer share: the error and log callbacks' handling, the
 // fatal state, and the statistics callback. The clients reach it from their librdkafka
