@@ -125,14 +125,17 @@ void answer(const std::string& pdf, size_t max_text_bytes) {
 
 int run_pdf_helper(std::span<char* const> arguments) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() == 1) return 1;  // the parent died before the line above
     size_t cpu_ms = 0;
     size_t memory_bytes = 0;
     size_t max_text_bytes = 0;
-    if (arguments.size() != 3 || !parse_size(arguments[0], cpu_ms) ||
-        !parse_size(arguments[1], memory_bytes) || !parse_size(arguments[2], max_text_bytes)) {
+    size_t parent = 0;
+    if (arguments.size() != 4 || !parse_size(arguments[0], cpu_ms) ||
+        !parse_size(arguments[1], memory_bytes) || !parse_size(arguments[2], max_text_bytes) ||
+        !parse_size(arguments[3], parent)) {
         return 2;
     }
+    // The parent died before PR_SET_PDEATHSIG took effect: nobody will ever ask anything.
+    if (static_cast<size_t>(::getppid()) != parent) return 1;
     if (!take_over_standard_output()) return 1;
     silence_pdf_library_diagnostics();
     limit_address_space(memory_bytes);

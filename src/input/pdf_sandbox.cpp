@@ -211,6 +211,9 @@ bool pdf_sandbox::start() {
     arguments.push_back(std::to_string(budget_.cpu.count()));
     arguments.push_back(std::to_string(budget_.memory_bytes));
     arguments.push_back(std::to_string(budget_.max_text_bytes));
+    // The helper checks that this process is still its parent; getppid() == 1 would not
+    // do: in a container the service itself is PID 1.
+    arguments.push_back(std::to_string(::getpid()));
     std::vector<char*> argv;
     for (auto& argument : arguments) argv.push_back(argument.data());
     argv.push_back(nullptr);
