@@ -410,7 +410,8 @@ class fake_transactions final : public offset_committer {
         {
             std::lock_guard lock(mutex_);  // the test thread reads committed() meanwhile
             committed_.insert(committed_.end(),
-                              produced.begin() + static_cast<std::ptrdiff_t>(begin_), produced.end());
+                              produced.begin() + static_cast<std::ptrdiff_t>(begin_),
+                              produced.end());
         }
         source_.commit(advanced);
         return commit_result::done;
