@@ -255,8 +255,11 @@ class Env:
         path.write_bytes(payload)
         try:
             esc = lambda b: "".join(f"\\x{c:02x}" for c in b)  # noqa: E731
+            # Idempotent: a retry under load must not write an input twice (the scenarios count
+            # inputs by position).
             args = self.kcat("-P", "-t", topic, "-D", esc(delim), "-K", esc(key_delim),
-                             "-X", "message.max.bytes=26214400", *(["-Z"] if null_empty else []),
+                             "-X", "message.max.bytes=26214400", "-X", "enable.idempotence=true",
+                             *(["-Z"] if null_empty else []),
                              *extra, "-l", str(path))
             run_checked(args, timeout=120)
         finally:
