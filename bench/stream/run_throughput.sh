@@ -102,7 +102,8 @@ data = [f.read_bytes() for f in files]
 delim = b"\x1e"
 if with_pdf or any(delim in d for d in data):
     while True:
-        delim = b"\x1e" + secrets.token_bytes(14) + b"\x1e"
+        # no NUL: kcat reads -D as a C string
+        delim = b"\x1e" + bytes(1 + secrets.randbelow(255) for _ in range(14)) + b"\x1e"
         if not any(delim in d for d in data):
             break
 with open(out, "wb") as f:

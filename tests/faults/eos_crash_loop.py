@@ -24,7 +24,19 @@ def body(env: Env, t: Suite) -> None:
     rng = random.Random(seed)
     t.info(f"seed {seed} (IMR_FAULT_SEED reproduces the kill moments)")
     topics = eoslib.make_topics(env)
-    inputs = eoslib.publish(env, topics.input, eoslib.letters(env, LETTERS, pdf_every=16))
+    letters = eoslib.letters(env, LETTERS, pdf_every=16)
+    # The letters arrive in a chunk before each run, so every kill lands while a stream is
+    # flowing however fast the machine classifies (a backlog produced up front was all done
+    # by the third kill on an idle machine).
+    chunks = [letters[i * LETTERS // (KILLS + 1):(i + 1) * LETTERS // (KILLS + 1)] for i in range(KILLS + 1)]
+    published = 0
+
+    def publish_next(i: int) -> dict:
+        nonlocal published
+        positions = eoslib.publish(env, topics.input, chunks[i], already=published)
+        published += len(chunks[i])
+        return positions
+
     group = env.group()
     # One worker: the stream lasts long enough for every kill to land in it.
     flags = eoslib.eos_flags(env, workers=1) + ["--group-instance-id", f"{env.token}-member"]
@@ -32,6 +44,7 @@ def body(env: Env, t: Suite) -> None:
     peak = 0.0
     kills_mid_stream = 0
     for i in range(KILLS):
+        inputs = publish_next(i)
         svc = env.service(f"run{i}", group, topics.input, topics.outcomes, topics.dlq, flags)
         if not svc.wait_event("partitions_assigned", 60):
             t.check(False, f"run {i} got its partitions", eoslib.itlib.summarize_events(svc.problems()))
@@ -45,6 +58,7 @@ def body(env: Env, t: Suite) -> None:
         t.info(f"SIGKILL {i + 1}: {covered} of {LETTERS} inputs committed before it")
     t.check(kills_mid_stream >= 3, "at least three kills hit the stream mid-way", f"{kills_mid_stream}")
 
+    inputs = publish_next(KILLS)
     final = env.service("final", group, topics.input, topics.outcomes, topics.dlq, flags)
     started = time.monotonic()
     result = eoslib.wait_covered(env, inputs, topics, 150, final.running)

@@ -241,7 +241,9 @@ class Env:
         random delimiter that occurs in none of them; keys must not contain the key delimiter."""
         key_delim = b"\x1f\x1d"
         while True:
-            delim = b"\x1e" + secrets.token_bytes(6) + b"\x1e"
+            # no NUL: kcat reads -D as a C string, and a NUL would cut the delimiter short
+            # (records containing the prefix were then split in two)
+            delim = b"\x1e" + bytes(1 + secrets.randbelow(255) for _ in range(6)) + b"\x1e"
             if all(delim not in v and delim not in (k or "").encode() for k, v in records):
                 break
         parts = []
