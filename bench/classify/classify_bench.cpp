@@ -4,6 +4,9 @@
 //   PdfInHelper: the same with extraction in a PDF helper process under the per-document
 //           budget, as `imr-stream` runs it: the cost of the sandbox is the difference
 //   PopplerOnly: PDF bytes -> text, the extraction alone, as the PDF baseline.
+//   Letters (with --letters=DIR): the files of DIR, read into memory first, through the same
+//           classifier: the engine's rate on the letters `imr-stream classify DIR` reads
+//           (bench/classify/offline.sh compares the two).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -12,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "imr/classify/vocabulary.h"
@@ -151,6 +155,56 @@ void BM_PopplerOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_PopplerOnly)->Unit(benchmark::kMicrosecond);
 
+// The letter files of `dir` (sorted, as `classify` orders them), in memory.
+std::vector<std::string> read_letters(const fs::path& dir, size_t& bytes) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        const auto ext = entry.path().extension();
+        if (entry.is_regular_file() && (ext == ".txt" || ext == ".pdf")) {
+            files.push_back(entry.path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> letters;
+    letters.reserve(files.size());
+    for (const auto& file : files) {
+        letters.push_back(read_file(file));
+        bytes += letters.back().size();
+    }
+    if (letters.empty()) throw std::runtime_error("no letters under " + dir.string());
+    return letters;
+}
+
+void BM_ClassifyLetters(benchmark::State& state, const std::vector<std::string>* letters,
+                        size_t bytes) {
+    run_documents(state, *letters, bytes);
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    // --letters=DIR is ours, the rest Google Benchmark's.
+    constexpr std::string_view letters_flag = "--letters=";
+    std::vector<std::string> letters;
+    size_t letters_bytes = 0;
+    std::vector<char*> args;
+    for (int i = 0; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg.starts_with(letters_flag)) {
+            letters = read_letters(fs::path(arg.substr(letters_flag.size())), letters_bytes);
+        } else {
+            args.push_back(argv[i]);
+        }
+    }
+    if (!letters.empty()) {
+        benchmark::RegisterBenchmark("BM_ClassifyLetters", BM_ClassifyLetters, &letters,
+                                     letters_bytes)
+            ->Unit(benchmark::kMicrosecond);
+    }
+    int count = static_cast<int>(args.size());
+    benchmark::Initialize(&count, args.data());
+    if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -1,17 +1,14 @@
 #include "classify_command.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
-#include <map>
-#include <mutex>
+#include <functional>
 #include <thread>
+#include <vector>
 
 #include "imr/classify/vocabulary.h"
 #include "imr/engine/document_classifier.h"
@@ -20,97 +17,118 @@
 #include "imr/observe/classification_metrics.h"
 #include "imr/output/outcome_json.h"
 #include "input_files.h"
+#include "ordered_chunks.h"
 #include "pdf_helper_mode.h"
 
 namespace imr::app {
 namespace {
 
-namespace fs = std::filesystem;
-
-constexpr std::string_view stdin_name = "-";
-
-// At most `limit` bytes, in large blocks: one byte past the size limit is enough to
-// reject a document as too large, and /dev/zero or an endless pipe is read no further.
-std::optional<std::string> read_input(const std::string& name, size_t limit) {
-    const bool from_stdin = name == stdin_name;
-    const int fd = from_stdin ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    constexpr size_t block = size_t{1} << 20;
-    std::string content;
-    bool failed = false;
-    while (content.size() < limit) {
-        const size_t had = content.size();
-        content.resize(std::min(limit, had + block));
-        const ssize_t got = ::read(fd, content.data() + had, content.size() - had);
-        content.resize(had + static_cast<size_t>(std::max<ssize_t>(got, 0)));
-        if (got < 0 && errno == EINTR) continue;
-        failed = got < 0;
-        if (got <= 0) break;
-    }
-    if (!from_stdin) ::close(fd);
-    if (failed) return std::nullopt;
-    return content;
+// Files per chunk: enough to make the hand-off to the writer rare, few enough that every
+// worker gets several chunks (the last chunk of a slow worker is the run's tail).
+size_t chunk_size(size_t files, unsigned jobs) {
+    constexpr size_t most = 32;
+    return std::clamp<size_t>(files / (size_t{8} * jobs), 1, most);
 }
 
-// Hands results to the writer in input order while workers finish out of order, and
-// keeps at most `window` finished-but-unwritten results in memory.
-class ordered_output {
+// Reports progress on stderr at most every 200 ms, and once at the end.
+class progress_line {
   public:
-    explicit ordered_output(size_t window) : window_(window) {}
+    progress_line(size_t total, bool shown) : total_(total), shown_(shown) {}
 
-    void wait_for_room(size_t index) {
-        std::unique_lock lock(mutex_);
-        room_.wait(lock, [&] { return index < next_ + window_; });
-    }
-
-    void put(size_t index, std::string line, bool failed) {
-        {
-            std::lock_guard lock(mutex_);
-            ready_.emplace(index, std::pair{std::move(line), failed});
-        }
-        arrived_.notify_one();
-    }
-
-    // Writes results 0..count-1 in order; returns how many were failures.
-    size_t write_all(size_t count, std::FILE* out, bool show_progress) {
-        size_t failures = 0;
-        const auto started = std::chrono::steady_clock::now();
-        auto last_report = started;
-        for (size_t index = 0; index < count; ++index) {
-            std::pair<std::string, bool> entry;
-            {
-                std::unique_lock lock(mutex_);
-                arrived_.wait(lock, [&] { return ready_.count(index) > 0; });
-                entry = std::move(ready_.at(index));
-                ready_.erase(index);
-                next_ = index + 1;
-            }
-            room_.notify_all();
-            std::fwrite(entry.first.data(), 1, entry.first.size(), out);
-            std::fputc('\n', out);
-            failures += entry.second ? 1 : 0;
-            const auto now = std::chrono::steady_clock::now();
-            if (show_progress &&
-                (now - last_report > std::chrono::milliseconds(200) || index + 1 == count)) {
-                const double seconds = std::chrono::duration<double>(now - started).count();
-                std::fprintf(stderr, "\r%zu/%zu letters, %zu failed, %.0f letters/s", index + 1,
-                             count, failures,
-                             seconds > 0 ? static_cast<double>(index + 1) / seconds : 0.0);
-                last_report = now;
-            }
-        }
-        if (show_progress && count > 0) std::fputc('\n', stderr);
-        return failures;
+    void update(size_t done, size_t failures) {
+        if (!shown_) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(200) && done != total_) return;
+        last_ = now;
+        const double seconds = std::chrono::duration<double>(now - started_).count();
+        std::fprintf(stderr, "\r%zu/%zu letters, %zu failed, %.0f letters/s", done, total_,
+                     failures, seconds > 0 ? static_cast<double>(done) / seconds : 0.0);
+        if (done == total_) std::fputc('\n', stderr);
     }
 
   private:
-    const size_t window_;
-    std::mutex mutex_;
-    std::condition_variable arrived_;
-    std::condition_variable room_;
-    std::map<size_t, std::pair<std::string, bool>> ready_;
-    size_t next_ = 0;
+    const size_t total_;
+    const bool shown_;
+    const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_{};
 };
+
+// One worker's tools: its classifier (decoder, PDF helper) and its read buffer.
+struct chunk_worker {
+    document_classifier classifier;
+    input_reader reader;
+    size_t limit;
+
+    // Classifies files [first, last) into `chunk`, their records in order.
+    void fill(const std::vector<std::string>& files, size_t first, size_t last,
+              output_chunk& chunk) {
+        for (size_t index = first; index < last; ++index) {
+            output::source_info source;
+            source.file = files[index];
+            const auto bytes = reader.read(files[index], limit);
+            const auto result =
+                bytes ? classifier.classify(*bytes, source)
+                      : classifier.reject({errc::unreadable, "the file could not be read"}, source);
+            chunk.lines += result.json;
+            chunk.lines += '\n';
+            chunk.failures += result.failure ? 1 : 0;
+        }
+    }
+};
+
+struct run_plan {
+    const std::vector<std::string>& files;
+    size_t per_chunk;
+    size_t chunks;
+    std::FILE* out;
+    progress_line& progress;
+
+    size_t first(size_t chunk) const { return chunk * per_chunk; }
+    size_t last(size_t chunk) const { return std::min(files.size(), first(chunk) + per_chunk); }
+
+    // One write per chunk: stdout is not flushed per line.
+    void write(const output_chunk& chunk, size_t index, size_t& failures) const {
+        std::fwrite(chunk.lines.data(), 1, chunk.lines.size(), out);
+        failures += chunk.failures;
+        progress.update(last(index), failures);
+    }
+};
+
+// --jobs 1: the calling thread reads, classifies and writes; no hand-off at all.
+size_t run_inline(const run_plan& plan, chunk_worker worker) {
+    size_t failures = 0;
+    output_chunk chunk;
+    for (size_t index = 0; index < plan.chunks; ++index) {
+        chunk.lines.clear();
+        chunk.failures = 0;
+        worker.fill(plan.files, plan.first(index), plan.last(index), chunk);
+        plan.write(chunk, index, failures);
+    }
+    return failures;
+}
+
+// Workers take chunks from a shared counter; this thread writes them in input order.
+size_t run_parallel(const run_plan& plan, unsigned jobs,
+                    const std::function<chunk_worker()>& make_worker) {
+    ordered_chunks output(size_t{4} * jobs);
+    std::atomic<size_t> next_chunk{0};
+    auto work = [&] {
+        chunk_worker worker = make_worker();
+        for (size_t index = next_chunk++; index < plan.chunks; index = next_chunk++) {
+            output_chunk& chunk = output.acquire(index);
+            worker.fill(plan.files, plan.first(index), plan.last(index), chunk);
+            output.publish(index);
+        }
+    };
+    std::vector<std::jthread> workers;
+    for (unsigned i = 0; i < jobs; ++i) workers.emplace_back(work);
+    size_t failures = 0;
+    for (size_t index = 0; index < plan.chunks; ++index) {
+        plan.write(output.take(index), index, failures);
+        output.release(index);
+    }
+    return failures;
+}
 
 }  // namespace
 
@@ -128,31 +146,23 @@ int run_classify(const classify_options& options) {
 
     prometheus::Registry registry;
     observe::classification_metrics metrics(registry);
-    ordered_output output(size_t{64} * jobs);
-    std::atomic<size_t> next_file{0};
     input::decoder_limits limits;
     limits.max_input_bytes = options.max_input_bytes;
     limits.max_cpu = options.max_cpu;
     limits.max_memory_bytes = options.max_memory_bytes;
     limits.pdf_helper = pdf_helper_of_this_program();
-    auto work = [&] {
-        document_classifier classifier(shared_engine, limits, metrics);
-        for (size_t index = next_file++; index < files.size(); index = next_file++) {
-            output.wait_for_room(index);
-            output::source_info source;
-            source.file = files[index];
-            auto bytes = read_input(files[index], limits.max_input_bytes + 1);
-            auto result =
-                bytes ? classifier.classify(*bytes, source)
-                      : classifier.reject({errc::unreadable, "the file could not be read"}, source);
-            output.put(index, std::move(result.json), result.failure.has_value());
-        }
+    const auto make_worker = [&] {
+        return chunk_worker{document_classifier(shared_engine, limits, metrics), input_reader{},
+                            limits.max_input_bytes + 1};
     };
-    std::vector<std::jthread> workers;
-    for (unsigned i = 0; i < jobs; ++i) workers.emplace_back(work);
 
     const bool show_progress = options.progress && isatty(STDERR_FILENO) == 1 && files.size() > 1;
-    const size_t failures = output.write_all(files.size(), stdout, show_progress);
+    progress_line progress(files.size(), show_progress);
+    const size_t per_chunk = chunk_size(files.size(), jobs);
+    const run_plan plan{files, per_chunk, (files.size() + per_chunk - 1) / per_chunk, stdout,
+                        progress};
+    const size_t failures =
+        jobs == 1 ? run_inline(plan, make_worker()) : run_parallel(plan, jobs, make_worker);
     std::fflush(stdout);
     if (options.summary) metrics.print_summary(stderr);
     return failures == 0 ? 0 : 1;
