@@ -163,7 +163,7 @@ service_pid=""
 dead=$(end_offsets "$dlq_topic" 1)
 # first and last outcome by the records' own (producer create) timestamps
 read -r first_ms last_ms outcome_bytes < <(kcat -C -b "$brokers" -t "$out_topic" -o beginning -e -q -f '%T %S\n' \
-    | awk 'NR == 1 || $1 < lo {lo = $1} $1 > hi {hi = $1} {b += $2} END {print lo, hi, b}')
+    | awk 'NR == 1 || $1 < lo {lo = $1} $1 > hi {hi = $1} {b += $2} END {printf "%s %s %.0f\n", lo, hi, b}')
 
 # 5. I/O ceiling: consume the input topic and produce it again, kcat to kcat -------------------
 say "copying $in_topic with kcat (I/O ceiling)"
