@@ -6,7 +6,7 @@
 //   PopplerOnly: PDF bytes -> text, the extraction alone, as the PDF baseline.
 //   Letters (with --letters=DIR): the files of DIR, read into memory first, through the same
 //           classifier: the engine's rate on the letters `imr-stream classify DIR` reads
-//           (bench/classify/offline.sh compares the two).
+//           (bench/classify/offline.sh compares the two); also on two threads.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -200,6 +200,13 @@ int main(int argc, char** argv) {
         benchmark::RegisterBenchmark("BM_ClassifyLetters", BM_ClassifyLetters, &letters,
                                      letters_bytes)
             ->Unit(benchmark::kMicrosecond);
+        // Two threads with their own classifiers and the shared engine: what `classify --jobs 2`
+        // can reach on this machine at this moment.
+        benchmark::RegisterBenchmark("BM_ClassifyLetters", BM_ClassifyLetters, &letters,
+                                     letters_bytes)
+            ->Unit(benchmark::kMicrosecond)
+            ->Threads(2)
+            ->UseRealTime();
     }
     int count = static_cast<int>(args.size());
     benchmark::Initialize(&count, args.data());
