@@ -5,38 +5,30 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "imr/input/pdf_text.h"
 #include "imr/input/pdf_text_reference.h"
+#include "test_support.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    return std::move(content).str();
-}
-
 TEST(PdfTextIdentity, EveryReferencePdfGivesPopplerCppsText) {
     imr::input::silence_pdf_library_diagnostics();
     std::vector<fs::path> pdfs;
-    for (const auto& entry : fs::recursive_directory_iterator(IMR_CORPUS_DIR)) {
+    for (const auto& entry : fs::recursive_directory_iterator(IMR_TEST_DATA_DIR)) {
         if (entry.path().extension() == ".pdf") pdfs.push_back(entry.path());
     }
     std::sort(pdfs.begin(), pdfs.end());
-    ASSERT_GE(pdfs.size(), 65U) << "reference PDFs under " << IMR_CORPUS_DIR;
+    ASSERT_GE(pdfs.size(), 65U) << "reference PDFs under " << IMR_TEST_DATA_DIR;
 
     const imr::input::pdf_text_extractor extractor;
     for (const auto& path : pdfs) {
         SCOPED_TRACE(path.filename().string());
-        const std::string pdf = read_file(path);
+        const std::string pdf = imr::testing::read_fixture(path.string());
         const auto expected = imr::input::extract_pdf_text_with_poppler_cpp(pdf);
         ASSERT_TRUE(expected.has_value()) << expected.err().message;
         const auto actual = extractor.extract(pdf);
