@@ -31,8 +31,9 @@ inline constexpr size_t max_pdf_junk_bytes = 32;
 // docs/benchmarks.md has the profile and the figures.
 //
 // Stops with too_complex once the text passes `max_text_bytes`. No time or memory limit:
-// see pdf_sandbox for those. Thread-safe: each call opens its own poppler document; the
-// extractor only shares read-only set-up between calls.
+// see pdf_sandbox for those. Calls may run on several threads: each opens its own poppler
+// document and text device; they share poppler's global parameters and the display profile
+// only for reading (poppler shares its own sRGB profile between threads the same way).
 class pdf_text_extractor {
   public:
     pdf_text_extractor();
