@@ -5,14 +5,17 @@ usage: reasons_holdout.py BINARY VOCABULARY_DIR WORK_DIR LETTER_DIR... [--indepe
                           [--min precision=0.85,recall=0.80] [--codes] [--features]
 
 The reason patterns of reasons.tsv are a model: every top-level alternative of a `reason`,
-`reason_rule`, `reason_scope` or `reason_not` pattern is a learned feature. A feature that matches the
+`reason_rule`, `reason_scope` or `reason_not` pattern is a learned feature, and when the alternative
+holds a list of words or phrases (its largest group of three or more alternatives, as in
+"{NEG}{GAP}(?:urine drug screens|pain contract|...)"), each entry of that list is a feature of its own. A feature that matches the
 text of only some letters may have been written for them. To score letters the patterns were not
 built from, the features whose every match lies in the held-out letters are removed (a feature that
 matches no letter came from general knowledge, and stays), and the held-out letters are classified
 with the reduced vocabulary (`classify --vocabulary`). Rationale sentences written from REASONS.md
 and general knowledge of utilization-review language, not from letters (--independent: a TSV of
-code<TAB>sentence), are independent evidence: a feature that matches one of them was not learned from
-a letter and stays. Without them the estimate is a lower bound.
+treatment<TAB>codes<TAB>rationale), are independent evidence: a feature that matches one of them was not
+learned from a letter and stays (a code-giving feature needs a rationale that gives a code; a scope or
+a veto may match one that gives none). Without them the estimate is a lower bound.
   - halves: letters split into two halves by name order, each scored with the features of the other;
   - leave-one-letter-out: each letter scored without the features only it matches.
 Letter text for matching: .txt as is, .pdf through `pdftotext` (the product's own extraction differs
@@ -79,43 +82,93 @@ def top_level_alternatives(pattern):
     return parts
 
 
+def widest_list(alternative):
+    """(start, end, entries) of the group of `alternative` with the most alternatives (three or
+    more), `alternative[start:end]` being the group's content; None without such a group."""
+    best, stack, in_class, i = None, [], False, 0
+    while i < len(alternative):
+        c = alternative[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            stack.append(i + 3 if alternative.startswith("(?:", i) else i + 1)
+        elif c == ")" and stack:
+            start = stack.pop()
+            entries = top_level_alternatives(alternative[start:i])
+            if len(entries) >= 3 and (best is None or len(entries) > len(best[2])):
+                best = (start, i, entries)
+        i += 1
+    return best
+
+
 def read_vocabulary(directory):
-    """{file: [line]}, and the features of reasons.tsv: (line index, alternative index, regex)."""
+    """{file: [line]}, and the features of reasons.tsv: (line index, alternative index, list entry
+    index or None, regex)."""
     files = {os.path.basename(p): open(p).read().split("\n") for p in sorted(glob.glob(os.path.join(directory, "*.tsv")))}
     rows = [line.split("\t") for line in files[REASONS]]
     terms = {f[1]: f[2] for f in rows if len(f) == 3 and f[0] == "reason_term"}
+
+    def compiled(text):
+        for name, term in terms.items():
+            text = text.replace("{" + name + "}", term)
+        try:
+            return re.compile(text, re.I)
+        except re.error:
+            return None  # an RE2-only construct: kept as general
+
     features = []
     for n, f in enumerate(rows):
         if len(f) != 3 or f[0] not in FEATURE_KINDS or files[REASONS][n].startswith("#"):
             continue
         for a, alt in enumerate(top_level_alternatives(f[2])):
-            for name, term in terms.items():
-                alt = alt.replace("{" + name + "}", term)
-            try:
-                features.append((n, a, re.compile(alt, re.I)))
-            except re.error:
-                pass  # an RE2-only construct: kept as general
+            group = widest_list(alt)
+            variants = [(None, alt)] if group is None else [
+                (e, alt[: group[0]] + entry + alt[group[1]:]) for e, entry in enumerate(group[2])]
+            for e, text in variants:
+                rx = compiled(text)
+                if rx:
+                    features.append((n, a, e, rx))
     return files, features
 
 
-def independent_sentences(paths):
+def independent_sentences(paths, coded_only=False):
+    """The rationales of treatment<TAB>codes<TAB>rationale rows ("-": no code)."""
     sentences = []
     for path in paths:
-        sentences += [line.split("\t", 1)[1] for line in open(path).read().splitlines()
-                      if "\t" in line and not line.startswith("#")]
+        for line in open(path).read().splitlines():
+            fields = line.split("\t")
+            if len(fields) == 3 and not line.startswith("#") and not (coded_only and fields[1] == "-"):
+                sentences.append(fields[2])
     return sentences
 
 
 def write_reduced(files, features, removed, directory):
-    """The vocabulary without the removed features (a pattern without alternatives is dropped)."""
+    """The vocabulary without the removed features (a list without entries, or a pattern without
+    alternatives, is dropped)."""
     lines = list(files[REASONS])
-    drop_alt = {}
+    drop = {}
     for index in removed:
-        n, alt, _ = features[index]
-        drop_alt.setdefault(n, set()).add(alt)
-    for n, alts in drop_alt.items():
+        n, alt, entry, _ = features[index]
+        drop.setdefault(n, {}).setdefault(alt, set()).add(entry)
+    for n, alts in drop.items():
         kind, code, pattern = files[REASONS][n].split("\t")
-        keep = [a for i, a in enumerate(top_level_alternatives(pattern)) if i not in alts]
+        keep = []
+        for i, alt in enumerate(top_level_alternatives(pattern)):
+            entries = alts.get(i, set())
+            if None in entries:
+                continue
+            if entries:
+                start, end, listed = widest_list(alt)
+                kept = [e for k, e in enumerate(listed) if k not in entries]
+                if not kept:
+                    continue
+                alt = alt[:start] + "|".join(kept) + alt[end:]
+            keep.append(alt)
         lines[n] = "\t".join((kind, code, "|".join(keep))) if keep else ""
     if os.path.isdir(directory):
         shutil.rmtree(directory)
@@ -186,16 +239,21 @@ def main(argv):
     letters = letters_of(dirs, work)
     files, features = read_vocabulary(vocabulary)
     independent = independent_sentences(evidence)
-    general = [any(rx.search(s) for s in independent) for *_, rx in features]
+    coded = independent_sentences(evidence, coded_only=True)
+    # A pattern that gives a code is general when a rationale that gives a code uses it; a scope or
+    # a veto is general when any written rationale (one that gives nothing too) uses it.
+    kinds = [files[REASONS][n].split("\t")[0] for n, *_ in features]
+    general = [any(rx.search(s) for s in (coded if kind in ("reason", "reason_rule") else independent))
+               for kind, (*_, rx) in zip(kinds, features)]
     supports = [set() if g else {stem for _, stem, text, _ in letters if rx.search(text)}
                 for g, (*_, rx) in zip(general, features)]
     print(f"{len(independent)} independent sentences; {sum(general)} of {len(features)} features "
           f"seen in them, {sum(1 for s in supports if s)} only in letters")
     if listing:
         rows = [line.split("\t") for line in files[REASONS]]
-        for (n, a, rx), s in zip(features, supports):
+        for (n, a, e, rx), s in zip(features, supports):
             if s:
-                print(f"  {len(s):>3} letters  {rows[n][0]} {rows[n][1]} #{a}: {rx.pattern[:150]}")
+                print(f"  {len(s):>3} letters  {rows[n][0]} {rows[n][1]} #{a}.{e}: {rx.pattern[:150]}")
 
     in_sample = Tally()
     in_sample.add(letters, classify(binary, vocabulary, [p for p, *_ in letters]))
