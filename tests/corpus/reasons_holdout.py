@@ -2,7 +2,7 @@
 """Held-out estimate of the reason patterns' precision and recall on letters they were not built from.
 
 usage: reasons_holdout.py BINARY VOCABULARY_DIR WORK_DIR LETTER_DIR... [--independent FILE]...
-                          [--min precision=0.85,recall=0.80] [--codes] [--features]
+                          [--min precision=0.85,recall=0.80] [--one-out] [--codes] [--features]
 
 The reason patterns of reasons.tsv are a model: every top-level alternative of a `reason`,
 `reason_rule`, `reason_scope` or `reason_not` pattern is a learned feature, and when the alternative
@@ -17,7 +17,8 @@ treatment<TAB>codes<TAB>rationale), are independent evidence: a feature that mat
 learned from a letter and stays (a code-giving feature needs a rationale that gives a code; a scope or
 a veto may match one that gives none). Without them the estimate is a lower bound.
   - halves: letters split into two halves by name order, each scored with the features of the other;
-  - leave-one-letter-out: each letter scored without the features only it matches.
+  - leave-one-letter-out (--one-out; one classify run per letter, so slower): each letter scored
+    without the features only it matches.
 Letter text for matching: .txt as is, .pdf through `pdftotext` (the product's own extraction differs
 in line breaks only, and whitespace is flattened before matching).
 Prints micro precision and recall over the codes (as score.py counts them: the `medically_necessary`
@@ -225,8 +226,9 @@ class Tally:
 
 
 def main(argv):
-    mins, evidence, codes, listing = {}, [], "--codes" in argv, "--features" in argv
-    argv = [a for a in argv if a not in ("--codes", "--features")]
+    mins, evidence = {}, []
+    codes, listing, one_out_wanted = "--codes" in argv, "--features" in argv, "--one-out" in argv
+    argv = [a for a in argv if a not in ("--codes", "--features", "--one-out")]
     if "--min" in argv:
         k = argv.index("--min")
         mins = {key: float(v) for key, v in (x.split("=") for x in argv[k + 1].split(","))}
@@ -270,7 +272,7 @@ def main(argv):
 
     one_out = Tally()
     unchanged = []
-    for letter in letters:
+    for letter in letters if one_out_wanted else []:
         removed = [i for i, s in enumerate(supports) if s == {letter[1]}]
         if not removed:
             unchanged.append(letter)
@@ -281,18 +283,20 @@ def main(argv):
     if unchanged:
         one_out.add(unchanged, classify(binary, vocabulary, [p for p, *_ in unchanged]))
 
-    tallies = (("in-sample", in_sample), ("held-out halves (2-fold)", halves), ("leave-one-letter-out", one_out))
+    tallies = (("in-sample", in_sample), ("held-out halves (2-fold)", halves))
+    if one_out_wanted:
+        tallies += (("leave-one-letter-out", one_out),)
     for label, tally in tallies:
         print(tally.line(label))
     if codes:
-        print(f"{'code':<34} {'n':>4}  in-sample P/R   halves P/R   one-out P/R")
+        print(f"{'code':<34} {'n':>4}  in-sample P/R   halves P/R" + ("   one-out P/R" if one_out_wanted else ""))
         table = [t.per_code() for _, t in tallies]
         for c in sorted(set().union(*table)):
             cells = "   ".join("%.2f/%.2f" % t.get(c, (1.0, 1.0, 0))[:2] for t in table)
             print(f"{c:<34} {table[0].get(c, (0, 0, 0))[2]:>4}  {cells}")
     failed = []
     for key, minimum in mins.items():
-        for label, tally in (("halves", halves), ("one_out", one_out)):
+        for label, tally in (("halves", halves), ("one_out", one_out))[: 2 if one_out_wanted else 1]:
             value = dict(zip(("precision", "recall"), tally.micro()))[key]
             if value < minimum:
                 failed.append(f"{label}.{key}={value:.3f}<{minimum}")

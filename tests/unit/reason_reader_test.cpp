@@ -77,6 +77,18 @@ TEST(ReasonReader, ServicesOfADeniedSurgeryDependOnIt) {
                 ElementsAre("depends_on_denied_service"));
 }
 
+TEST(ReasonReader, ASurgicalReasonOnAnAccompanyingServiceIsItsDependence) {
+    const char* rationale =
+        "The patient has not failed conservative care, and there is no surgical lesion on the MRI.";
+    EXPECT_THAT(reader().read(rationale, "surgery/arthroscopic", "Right shoulder arthroscopy"),
+                ElementsAre("first_line_not_tried", "no_surgical_indication"));
+    EXPECT_THAT(reader().read(rationale, "diagnostic_testing/lab_pathology",
+                              "Associated surgical service: Labs - CBC"),
+                ElementsAre("depends_on_denied_service"));
+    EXPECT_THAT(reader().read(rationale, "surgery/adjunct_surgical_services", "Assistant surgeon"),
+                ElementsAre("depends_on_denied_service"));
+}
+
 TEST(ReasonReader, CompoundCodeOnlyForCompounds) {
     const char* rationale =
         "Any compounded product that contains at least one drug that is not recommended is not "
