@@ -26,6 +26,7 @@ of overturned items included) in-sample and held out, per code with --codes; exi
 figure is below its --min. --features lists the features only letters support (what to write
 independent evidence for, or to generalise).
 """
+import argparse
 import collections
 import glob
 import json
@@ -60,50 +61,39 @@ def letters_of(dirs, work):
     return letters
 
 
+# An escape, a character class, a group's opening, its closing or a bar: what gives a pattern its
+# structure.
+TOKEN = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]])*\]|\((?:\?:)?|[)|]")
+
+
+def structure(pattern):
+    """(groups, bars): the (content start, content end) of every group, and where `|` separates
+    the top-level alternatives."""
+    groups, bars, opened = [], [], []
+    for token in TOKEN.finditer(pattern):
+        text = token.group()
+        if text.startswith("("):
+            opened.append(token.end())
+        elif text == ")" and opened:
+            groups.append((opened.pop(), token.start()))
+        elif text == "|" and not opened:
+            bars.append(token.start())
+    return groups, bars
+
+
 def top_level_alternatives(pattern):
-    parts, depth, in_class, start, i = [], 0, False, 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
+    edges = [-1] + structure(pattern)[1] + [len(pattern)]
+    return [pattern[start + 1:end] for start, end in zip(edges, edges[1:])]
 
 
 def widest_list(alternative):
     """(start, end, entries) of the group of `alternative` with the most alternatives (three or
     more), `alternative[start:end]` being the group's content; None without such a group."""
-    best, stack, in_class, i = None, [], False, 0
-    while i < len(alternative):
-        c = alternative[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            stack.append(i + 3 if alternative.startswith("(?:", i) else i + 1)
-        elif c == ")" and stack:
-            start = stack.pop()
-            entries = top_level_alternatives(alternative[start:i])
-            if len(entries) >= 3 and (best is None or len(entries) > len(best[2])):
-                best = (start, i, entries)
-        i += 1
+    best = None
+    for start, end in structure(alternative)[0]:
+        entries = top_level_alternatives(alternative[start:end])
+        if len(entries) >= 3 and (best is None or len(entries) > len(best[2])):
+            best = (start, end, entries)
     return best
 
 
@@ -171,25 +161,21 @@ def write_reduced(files, features, removed, directory):
                 alt = alt[:start] + "|".join(kept) + alt[end:]
             keep.append(alt)
         lines[n] = "\t".join((kind, code, "|".join(keep))) if keep else ""
-    if os.path.isdir(directory):
-        shutil.rmtree(directory)
+    shutil.rmtree(directory, ignore_errors=True)
     os.makedirs(directory)
     for name, content in files.items():
-        open(os.path.join(directory, name), "w").write("\n".join(lines if name == REASONS else content))
+        with open(os.path.join(directory, name), "w") as out:
+            out.write("\n".join(lines if name == REASONS else content))
 
 
 def classify(binary, vocabulary, paths):
-    args = [binary, "classify", "--no-progress", "--no-summary", "-j", "2"]
-    if vocabulary:
-        args += ["--vocabulary", vocabulary]
-    out = subprocess.run(args + paths, capture_output=True, text=True).stdout
-    got = {}
-    for line in out.splitlines():
-        record = json.loads(line)
-        if record.get("kind") == "outcome":
-            stem = os.path.basename(record["source"]["file"]).rsplit(".", 1)[0]
-            got[stem] = [set(i.get("reasons") or []) for i in record["items"]]
-    return got
+    """{letter stem: [reason code set per item]}, as `classify` reads them with `vocabulary`."""
+    command = [binary, "classify", "--no-progress", "--no-summary", "-j", "2"]
+    command += ["--vocabulary", vocabulary] if vocabulary else []
+    out = subprocess.run(command + paths, capture_output=True, text=True).stdout
+    records = [json.loads(line) for line in out.splitlines()]
+    return {os.path.basename(r["source"]["file"]).rsplit(".", 1)[0]: [set(i.get("reasons") or []) for i in r["items"]]
+            for r in records if r.get("kind") == "outcome"}
 
 
 class Tally:
@@ -225,19 +211,25 @@ class Tally:
                 for c in set(self.tp) | set(self.fp) | set(self.fn)}
 
 
+def arguments(argv):
+    parser = argparse.ArgumentParser(description="Held-out estimate of the reason patterns.")
+    parser.add_argument("binary")
+    parser.add_argument("vocabulary")
+    parser.add_argument("work")
+    parser.add_argument("dirs", nargs="+")
+    parser.add_argument("--independent", action="append", default=[])
+    parser.add_argument("--min", default="", help="precision=0.9,recall=0.85: floors of the held-out figures")
+    parser.add_argument("--one-out", action="store_true")
+    parser.add_argument("--codes", action="store_true")
+    parser.add_argument("--features", action="store_true")
+    return parser.parse_args(argv[1:])
+
+
 def main(argv):
-    mins, evidence = {}, []
-    codes, listing, one_out_wanted = "--codes" in argv, "--features" in argv, "--one-out" in argv
-    argv = [a for a in argv if a not in ("--codes", "--features", "--one-out")]
-    if "--min" in argv:
-        k = argv.index("--min")
-        mins = {key: float(v) for key, v in (x.split("=") for x in argv[k + 1].split(","))}
-        argv = argv[:k] + argv[k + 2:]
-    while "--independent" in argv:
-        k = argv.index("--independent")
-        evidence.append(argv[k + 1])
-        argv = argv[:k] + argv[k + 2:]
-    binary, vocabulary, work, dirs = argv[1], argv[2], argv[3], argv[4:]
+    args = arguments(argv)
+    mins = {key: float(v) for key, v in (x.split("=") for x in args.min.split(",") if x)}
+    binary, vocabulary, work, dirs, evidence = args.binary, args.vocabulary, args.work, args.dirs, args.independent
+    codes, listing, one_out_wanted = args.codes, args.features, args.one_out
     letters = letters_of(dirs, work)
     files, features = read_vocabulary(vocabulary)
     independent = independent_sentences(evidence)
@@ -271,17 +263,14 @@ def main(argv):
         print(f"half {fold}: {len(held)} letters, {len(removed)} of {len(features)} features only theirs")
 
     one_out = Tally()
-    unchanged = []
-    for letter in letters if one_out_wanted else []:
-        removed = [i for i, s in enumerate(supports) if s == {letter[1]}]
-        if not removed:
-            unchanged.append(letter)
-            continue
+    if one_out_wanted:
+        own = {stem: [i for i, s in enumerate(supports) if s == {stem}] for _, stem, _, _ in letters}
         reduced = os.path.join(work, "one_out")
-        write_reduced(files, features, removed, reduced)
-        one_out.add([letter], classify(binary, reduced, [letter[0]]))
-    if unchanged:
-        one_out.add(unchanged, classify(binary, vocabulary, [p for p, *_ in unchanged]))
+        for letter in (letter for letter in letters if own[letter[1]]):
+            write_reduced(files, features, own[letter[1]], reduced)
+            one_out.add([letter], classify(binary, reduced, [letter[0]]))
+        rest = [letter for letter in letters if not own[letter[1]]]
+        one_out.add(rest, classify(binary, vocabulary, [p for p, *_ in rest]))
 
     tallies = (("in-sample", in_sample), ("held-out halves (2-fold)", halves))
     if one_out_wanted:
@@ -294,17 +283,12 @@ def main(argv):
         for c in sorted(set().union(*table)):
             cells = "   ".join("%.2f/%.2f" % t.get(c, (1.0, 1.0, 0))[:2] for t in table)
             print(f"{c:<34} {table[0].get(c, (0, 0, 0))[2]:>4}  {cells}")
-    failed = []
-    for key, minimum in mins.items():
-        for label, tally in (("halves", halves), ("one_out", one_out))[: 2 if one_out_wanted else 1]:
-            value = dict(zip(("precision", "recall"), tally.micro()))[key]
-            if value < minimum:
-                failed.append(f"{label}.{key}={value:.3f}<{minimum}")
+    held_out = (("halves", halves), ("one_out", one_out))[: 2 if one_out_wanted else 1]
+    failed = [f"{label}.{key}={value:.3f}<{minimum}" for key, minimum in mins.items() for label, tally in held_out
+              for value in [dict(zip(("precision", "recall"), tally.micro()))[key]] if value < minimum]
     if failed:
         print("FAILED: " + ", ".join(failed))
-        return 1
-    return 0
-
+    return 1 if failed else 0
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
