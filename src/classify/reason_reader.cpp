@@ -9,6 +9,8 @@
 namespace imr::classify {
 namespace {
 
+constexpr std::string_view dependent_code = "depends_on_denied_service";
+
 bool contains(const std::vector<std::string>& codes, std::string_view code) {
     return std::find(codes.begin(), codes.end(), code) != codes.end();
 }
@@ -115,14 +117,17 @@ reason_reader::reason_reader(const vocabulary& words)
     for (const auto& entry : words.reason_treatments) {
         treatments_.emplace_back(entry.code, compile_pattern(entry.pattern));
     }
+    for (const auto& entry : words.reason_accompanying) {
+        accompanying_.emplace_back(entry.code, compile_pattern(entry.pattern));
+    }
 }
 
 bool reason_reader::generic(const std::string& code) const {
     return contains(generic_, code);
 }
 
-std::vector<std::string> reason_reader::read(std::string_view rationale,
-                                             std::string_view treatment) const {
+std::vector<std::string> reason_reader::read(std::string_view rationale, std::string_view treatment,
+                                             std::string_view request) const {
     std::vector<std::string> codes;
     for (const sentence& s : split_sentences(rationale)) {
         const auto scopes = scopes_.matching_codes(s.text);
@@ -146,6 +151,12 @@ std::vector<std::string> reason_reader::read(std::string_view rationale,
                 continue;
             if (!contains(codes, code)) codes.push_back(std::move(code));
         }
+    }
+    // A code that judges the main service, read on an item that only accompanies it.
+    for (const auto& [code, dependent] : accompanying_) {
+        if (!contains(codes, code) || !RE2::PartialMatch(request, *dependent)) continue;
+        codes.erase(std::remove(codes.begin(), codes.end(), code), codes.end());
+        if (!contains(codes, dependent_code)) codes.emplace_back(dependent_code);
     }
     for (const auto& rule : overrides_) {
         if (!contains(codes, rule.code)) continue;
