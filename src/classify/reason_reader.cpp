@@ -35,16 +35,6 @@ bool ends_abbreviation(std::string_view before) {
     return std::find(abbreviations.begin(), abbreviations.end(), word) != abbreviations.end();
 }
 
-// The bytes the splitter stops at: sentence ends and quotation marks (ASCII, and the
-// lead byte of U+201C and U+201D). Rationales are mostly other bytes: checking one table
-// entry per byte halved the reason reader's cost.
-constexpr std::array<bool, 256> make_stop_table() {
-    std::array<bool, 256> table{};
-    for (const char c : {'.', '?', '!', '"', '\xE2'}) table[static_cast<unsigned char>(c)] = true;
-    return table;
-}
-constexpr std::array<bool, 256> stops = make_stop_table();
-
 bool starts_sentence(char c) {
     return text::is_upper(c) || text::is_digit(c) || c == '"' || c == '(' || c == '\xE2';
 }
@@ -77,8 +67,12 @@ std::vector<sentence> split_sentences(std::string_view text) {
         start = end;
         start_quoted = in_quote;
     };
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (!stops[static_cast<unsigned char>(text[i])]) continue;
+    // Sentence ends and quotation marks (ASCII, and the lead byte of U+201C and U+201D):
+    // the bytes between them are skipped 16 at a time, as they made half of the reason
+    // reader's cost.
+    constexpr std::string_view stops = ".?!\"\xE2";
+    for (size_t i = text::find_any_of(text, stops); i < text.size();
+         i = text::find_any_of(text, stops, i + 1)) {
         size_t width = 1;
         if (is_quote(text, i, width)) {
             in_quote = !in_quote;

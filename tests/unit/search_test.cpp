@@ -75,6 +75,21 @@ TEST(FindCi, AgreesWithAByteByByteSearchOnLongText) {
     }
 }
 
+TEST(FindAnyOf, FindsTheFirstOfSeveralBytesAtEveryOffset) {
+    using imr::text::find_any_of;
+    for (size_t offset = 0; offset < 40; ++offset) {
+        for (const char c : {'.', '?', '\xE2'}) {
+            const std::string text = std::string(offset, 'a') + c + "bb!";
+            EXPECT_EQ(find_any_of(text, ".?!\xE2"), offset) << offset;
+            EXPECT_EQ(find_any_of(text, ".?!\xE2", offset + 1), offset + 3) << offset;
+            EXPECT_EQ(find_any_of(text, ".?!\xE2", offset + 4), npos) << offset;
+        }
+    }
+    EXPECT_EQ(find_any_of("abc", ""), npos);
+    EXPECT_EQ(find_any_of("", "."), npos);
+    EXPECT_EQ(find_any_of(std::string(50, 'x') + "9", "0123456789"), 50U);  // beyond 8 bytes
+}
+
 TEST(StartsWithCi, ComparesOnlyThePrefix) {
     EXPECT_TRUE(starts_with_ci("And the knee", "and "));
     EXPECT_FALSE(starts_with_ci("the knee and", "and "));
