@@ -28,6 +28,13 @@ std::string_view sentence_at(std::string_view flat, size_t position) {
     return flat.substr(begin, end - begin);
 }
 
+// "Mechanism of injury unknown": the words the pattern starts with. RE2 folds U+017F
+// (long s, UTF-8 C5 BF) onto "s", so a text holding one may match without them.
+bool may_state_unknown_mechanism(std::string_view flat) {
+    return text::find_ci(flat, "mechanism of ") != text::npos ||
+           flat.find("\xC5\xBF") != std::string_view::npos;
+}
+
 }  // namespace
 
 case_summary_reader::case_summary_reader(const classify::vocabulary& words)

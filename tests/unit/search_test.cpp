@@ -90,6 +90,16 @@ TEST(FindAnyOf, FindsTheFirstOfSeveralBytesAtEveryOffset) {
     EXPECT_EQ(find_any_of(std::string(50, 'x') + "9", "0123456789"), 50U);  // beyond 8 bytes
 }
 
+TEST(FindLabel, PrefersTheLabelAsWrittenToAnEarlierOneInAnotherCase) {
+    using imr::text::find_label;
+    EXPECT_EQ(find_label("LABEL x label y Label", "Label"), 16U);
+    EXPECT_EQ(find_label("LABEL x label y Label", "LABEL"), 0U);
+    EXPECT_EQ(find_label("LABEL x label", "LaBeL"), 0U);  // none as written: any case
+    EXPECT_EQ(find_label("LABEL x label", "Label", 1), 8U);
+    EXPECT_EQ(find_label("LABEL x label", "absent"), npos);
+    EXPECT_EQ(find_label("abc", "", 1), 1U);
+}
+
 TEST(StartsWithCi, ComparesOnlyThePrefix) {
     EXPECT_TRUE(starts_with_ci("And the knee", "and "));
     EXPECT_FALSE(starts_with_ci("the knee and", "and "));
