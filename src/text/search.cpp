@@ -115,14 +115,17 @@ size_t find_any_of(std::string_view text, std::string_view bytes, size_t from) {
 #if defined(__SSE2__)
     constexpr size_t most = 8;
     if (bytes.size() <= most) {
-        std::array<__m128i, most> wanted{};
-        for (size_t k = 0; k < bytes.size(); ++k) wanted[k] = _mm_set1_epi8(bytes[k]);
+        struct lane {
+            __m128i byte;  // in a struct: std::array<__m128i> drops the type's attributes
+        };
+        std::array<lane, most> wanted{};
+        for (size_t k = 0; k < bytes.size(); ++k) wanted[k].byte = _mm_set1_epi8(bytes[k]);
         for (; at + 16 <= text.size(); at += 16) {
             const __m128i block =
                 _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
             __m128i hits = _mm_setzero_si128();
             for (size_t k = 0; k < bytes.size(); ++k) {
-                hits = _mm_or_si128(hits, _mm_cmpeq_epi8(block, wanted[k]));
+                hits = _mm_or_si128(hits, _mm_cmpeq_epi8(block, wanted[k].byte));
             }
             if (const int mask = _mm_movemask_epi8(hits); mask != 0) {
                 return at + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
