@@ -69,7 +69,12 @@ std::vector<sentence> split_sentences(std::string_view text) {
         start = end;
         start_quoted = in_quote;
     };
-    for (size_t i = 0; i < text.size(); ++i) {
+    // Sentence ends and quotation marks (ASCII, and the lead byte of U+201C and U+201D):
+    // the bytes between them are skipped 16 at a time, as they made half of the reason
+    // reader's cost.
+    constexpr std::string_view stops = ".?!\"\xE2";
+    for (size_t i = text::find_any_of(text, stops); i < text.size();
+         i = text::find_any_of(text, stops, i + 1)) {
         size_t width = 1;
         if (is_quote(text, i, width)) {
             in_quote = !in_quote;
@@ -107,10 +112,10 @@ std::vector<sentence> split_sentences(std::string_view text) {
 }
 
 reason_reader::reason_reader(const vocabulary& words)
-    : case_codes_(with_terms(words.reasons, words.reason_terms)),
-      rule_codes_(with_terms(words.reason_rules, words.reason_terms)),
-      scopes_(with_terms(words.reason_scopes, words.reason_terms)),
-      vetoes_(with_terms(words.reason_vetoes, words.reason_terms)),
+    : sentence_codes_({with_terms(words.reason_scopes, words.reason_terms),
+                       with_terms(words.reason_rules, words.reason_terms),
+                       with_terms(words.reasons, words.reason_terms),
+                       with_terms(words.reason_vetoes, words.reason_terms)}),
       generic_(words.generic_reasons),
       overrides_(words.reason_overrides),
       order_(words.reason_codes) {
@@ -122,6 +127,11 @@ reason_reader::reason_reader(const vocabulary& words)
     }
 }
 
+reason_reader::sentence_codes reason_reader::read_sentence(std::string_view text) const {
+    auto groups = sentence_codes_.matching_codes(text);
+    return {std::move(groups[0]), std::move(groups[1]), std::move(groups[2]), std::move(groups[3])};
+}
+
 bool reason_reader::generic(const std::string& code) const {
     return contains(generic_, code);
 }
@@ -130,17 +140,15 @@ std::vector<std::string> reason_reader::read(std::string_view rationale, std::st
                                              std::string_view request) const {
     std::vector<std::string> codes;
     for (const sentence& s : split_sentences(rationale)) {
-        const auto scopes = scopes_.matching_codes(s.text);
+        auto [scopes, found, case_codes, vetoed] = read_sentence(s.text);
         if (contains(scopes, "aside")) continue;
         const bool guideline =
             s.quoted || (contains(scopes, "guideline") && !contains(scopes, "case"));
-        std::vector<std::string> found = rule_codes_.matching_codes(s.text);
         if (!guideline) {
-            for (auto& code : case_codes_.matching_codes(s.text)) {
+            for (auto& code : case_codes) {
                 if (!contains(found, code)) found.push_back(std::move(code));
             }
         }
-        const auto vetoed = vetoes_.matching_codes(s.text);
         found.erase(std::remove_if(found.begin(), found.end(),
                                    [&](const std::string& c) { return contains(vetoed, c); }),
                     found.end());

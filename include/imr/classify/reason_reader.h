@@ -52,12 +52,17 @@ class reason_reader {
                                                 std::string_view request = {}) const;
 
   private:
+    struct sentence_codes {
+        std::vector<std::string> scopes;
+        std::vector<std::string> rules;
+        std::vector<std::string> cases;
+        std::vector<std::string> vetoes;
+    };
+    [[nodiscard]] sentence_codes read_sentence(std::string_view text) const;
     [[nodiscard]] bool generic(const std::string& code) const;
 
-    pattern_index case_codes_;
-    pattern_index rule_codes_;
-    pattern_index scopes_;
-    pattern_index vetoes_;
+    // Scopes, rule codes, case codes and vetoes, read in one pass over each sentence.
+    pattern_groups sentence_codes_;
     std::vector<std::string> generic_;
     std::vector<coded_pattern> overrides_;
     std::vector<std::string> order_;
