@@ -68,8 +68,10 @@ run_cmd=("$binary" run --brokers "$brokers" --group "$stamp.g" --input-topic "$i
 "${run_cmd[@]}" 2>"$work/run.log" &
 service_pid=$!
 assigned() {
+    local metrics  # read whole first: grep -q would end the pipe early (SIGPIPE under pipefail)
     curl -sf "http://127.0.0.1:$metrics_port/readyz" >/dev/null 2>&1 &&
-        curl -sf "http://127.0.0.1:$metrics_port/metrics" | grep -q '^imr_assigned_partitions 6$'
+        metrics=$(curl -sf "http://127.0.0.1:$metrics_port/metrics") &&
+        grep -q '^imr_assigned_partitions 6$' <<<"$metrics"
 }
 for _ in $(seq 1 600); do
     assigned && break

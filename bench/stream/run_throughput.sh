@@ -154,16 +154,15 @@ deadline=$((SECONDS + 1800))
 rss_peak_kb=0
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$service_pid/stat"; }
 # ns on a core + ns runnable, summed over the worker threads, and how many there are (builds
-# before the threads had names: the unnamed threads other than the main one)
+# before the threads had names: the --workers busiest unnamed threads other than the main one)
 worker_sched() {
-    local task ran=0 waited=0 n=0 r w name=imr-worker
+    local task name=imr-worker
     grep -qx imr-worker /proc/$service_pid/task/*/comm 2>/dev/null || name=imr-stream
     for task in /proc/$service_pid/task/*; do
         [[ ${task##*/} != "$service_pid" && $(cat "$task/comm" 2>/dev/null) == "$name" ]] || continue
-        read -r r w _ <"$task/schedstat" || continue
-        ran=$((ran + r)) waited=$((waited + w)) n=$((n + 1))
-    done
-    echo "$ran $waited $n"
+        cat "$task/schedstat" 2>/dev/null
+    done | sort -k1,1nr | head -n "$([[ $name == imr-worker || $workers == 0 ]] && echo 64 || echo "$workers")" |
+        awk '{r += $1; w += $2; n++} END {print r + 0, w + 0, n + 0}'
 }
 first_ticks="" first_t="" first_sched=""
 while :; do
