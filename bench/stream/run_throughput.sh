@@ -162,7 +162,7 @@ worker_sched() {
         [[ ${task##*/} != "$service_pid" && $(cat "$task/comm" 2>/dev/null) == "$name" ]] || continue
         cat "$task/schedstat" 2>/dev/null
     done | sort -k1,1nr | head -n "$([[ $name == imr-worker || $workers == 0 ]] && echo 64 || echo "$workers")" |
-        awk '{r += $1; w += $2; n++} END {print r + 0, w + 0, n + 0}'
+        awk '{r += $1; w += $2; n++} END {printf "%.0f %.0f %d\n", r, w, n}'
 }
 first_ticks="" first_t="" first_sched=""
 while :; do
