@@ -3,7 +3,10 @@
 //   Pdf:    PDF bytes -> outcome record (extraction + classification), in-process
 //   PdfInHelper: the same with extraction in a PDF helper process under the per-document
 //           budget, as `imr-stream` runs it: the cost of the sandbox is the difference
-//   PopplerOnly: PDF bytes -> text, the extraction alone, as the PDF baseline.
+//   PopplerOnly: PDF bytes -> text with poppler-cpp's page::text(), the extraction alone,
+//           as it was before pdf_text_extractor: the PDF baseline.
+//   PdfTextExtractor: the same text (checked before timing) with pdf_text_extractor, the
+//           extraction `imr-stream` uses, with its set-up kept from document to document.
 //   Letters (with --letters=DIR): the files of DIR, read into memory first, through the same
 //           classifier: the engine's rate on the letters `imr-stream classify DIR` reads
 //           (bench/classify/offline.sh compares the two); also on two threads.
@@ -22,6 +25,7 @@
 #include "imr/engine/document_classifier.h"
 #include "imr/engine/engine.h"
 #include "imr/input/pdf_text.h"
+#include "imr/input/pdf_text_reference.h"
 
 namespace {
 
@@ -38,6 +42,7 @@ struct corpus {
     std::vector<std::string> texts;       // seeds as text + every PDF's extracted text
     std::vector<std::string> seed_texts;  // the text letters alone (the stream benchmark's input)
     std::vector<std::string> pdfs;
+    std::vector<std::string> pdf_texts;  // each PDF's text as poppler-cpp gives it
     size_t text_bytes = 0;
     size_t pdf_bytes = 0;
 };
@@ -55,8 +60,9 @@ const corpus& load_corpus() {
         for (const auto& file : files) {
             std::string bytes = read_file(file);
             if (file.extension() == ".pdf") {
-                auto text = imr::input::extract_pdf_text(bytes);
+                auto text = imr::input::extract_pdf_text_with_poppler_cpp(bytes);
                 if (!text) throw std::runtime_error("cannot extract " + file.string());
+                c.pdf_texts.push_back(*text);
                 c.texts.push_back(std::move(text).value());
                 c.pdf_bytes += bytes.size();
                 c.pdfs.push_back(std::move(bytes));
@@ -140,11 +146,12 @@ void BM_ClassifyPdfInHelper(benchmark::State& state) {
 }
 BENCHMARK(BM_ClassifyPdfInHelper)->Unit(benchmark::kMicrosecond);
 
-void BM_PopplerOnly(benchmark::State& state) {
+template <typename Extract>
+void run_extraction(benchmark::State& state, Extract extract) {
     const corpus& c = load_corpus();
     size_t index = 0;
     for (auto _ : state) {
-        auto text = imr::input::extract_pdf_text(c.pdfs[index]);
+        auto text = extract(c.pdfs[index]);
         benchmark::DoNotOptimize(text);
         index = (index + 1) % c.pdfs.size();
     }
@@ -153,7 +160,27 @@ void BM_PopplerOnly(benchmark::State& state) {
     state.SetBytesProcessed(
         static_cast<int64_t>(static_cast<double>(state.iterations()) * average));
 }
+
+void BM_PopplerOnly(benchmark::State& state) {
+    run_extraction(state, [](const std::string& pdf) {
+        return imr::input::extract_pdf_text_with_poppler_cpp(pdf);
+    });
+}
 BENCHMARK(BM_PopplerOnly)->Unit(benchmark::kMicrosecond);
+
+void BM_PdfTextExtractor(benchmark::State& state) {
+    const imr::input::pdf_text_extractor extractor;
+    const corpus& c = load_corpus();
+    for (size_t index = 0; index < c.pdfs.size(); ++index) {
+        auto text = extractor.extract(c.pdfs[index]);
+        if (!text || *text != c.pdf_texts[index]) {
+            state.SkipWithError("pdf_text_extractor's text differs from poppler-cpp's");
+            return;
+        }
+    }
+    run_extraction(state, [&extractor](const std::string& pdf) { return extractor.extract(pdf); });
+}
+BENCHMARK(BM_PdfTextExtractor)->Unit(benchmark::kMicrosecond);
 
 // The letter files of `dir` (sorted, as `classify` orders them), in memory.
 std::vector<std::string> read_letters(const fs::path& dir, size_t& bytes) {

@@ -1,30 +1,36 @@
 #!/usr/bin/env bash
 # End-to-end latency of `imr-stream run` at a steady offered rate (not a backlog).
 #
-#   bench/stream/latency.sh [--rate R] [--seconds S] [--pdf] [--workers N] [--binary PATH]
-#                           [--producer PATH] [--svg FILE] [--keep] [-- RUN_ARGS...]
+#   bench/stream/latency.sh [--rate R] [--seconds S] [--warmup W] [--pdf] [--workers N]
+#                           [--binary PATH] [--producer PATH] [--svg FILE] [--keep] [-- RUN_ARGS...]
 #
 #   --rate R       letters offered per second (default 500)
-#   --seconds S    how long (default 30)
+#   --seconds S    how long the measured part lasts (default 30)
+#   --warmup W     seconds offered first at the same rate and left out of the figures
+#                  (default 2): the producer's own start (connection, producer id) and the
+#                  service's first fetches are not the steady state
 #   --pdf          cycle the corpus PDFs with the texts (default: texts only)
 #   --svg FILE     also draw the latency distribution as an SVG histogram
 #
 # What it does: an isolated broker (scripts/kafka-local, IMR_KAFKA_PORT default 39092), fresh
 # topics (the outcomes topic with message.timestamp.type=LogAppendTime, so an outcome's timestamp
-# is when the broker appended it: its acknowledgement), `imr-stream run` until /readyz answers,
-# then bench's paced_producer offers R letters/s for S seconds. Latency of a letter = the outcome's
-# append time - the input record's timestamp (the outcome's source.timestamp_ms). Prints p50, p90,
+# is when the broker appended it: its acknowledgement), `imr-stream run` until /readyz answers
+# and it owns all 6 input partitions (imr_assigned_partitions: a letter sent before the group
+# join would wait for it), then bench's paced_producer offers R letters/s for W + S seconds.
+# Latency of a letter = the outcome's append time - the input record's timestamp (the outcome's
+# source.timestamp_ms); letters offered in the first W seconds are left out. Prints p50, p90,
 # p99, p99.9 and max.
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 source "$script_dir/lib.sh"
 
-rate=500 seconds=30 with_pdf=0 workers=0 keep=0 binary="" producer="" svg="" run_args=()
+rate=500 seconds=30 warmup=2 with_pdf=0 workers=0 keep=0 binary="" producer="" svg="" run_args=()
 while (($#)); do
     case $1 in
         --rate) rate=${2:?}; shift 2 ;;
         --seconds) seconds=${2:?}; shift 2 ;;
+        --warmup) warmup=${2:?}; shift 2 ;;
         --pdf) with_pdf=1; shift ;;
         --workers) workers=${2:?}; shift 2 ;;
         --binary) binary=${2:?}; shift 2 ;;
@@ -61,13 +67,20 @@ run_cmd=("$binary" run --brokers "$brokers" --group "$stamp.g" --input-topic "$i
     --metrics-address "127.0.0.1:$metrics_port" --log-level warn ${run_args[@]+"${run_args[@]}"})
 "${run_cmd[@]}" 2>"$work/run.log" &
 service_pid=$!
+assigned() {
+    local metrics  # read whole first: grep -q would end the pipe early (SIGPIPE under pipefail)
+    curl -sf "http://127.0.0.1:$metrics_port/readyz" >/dev/null 2>&1 &&
+        metrics=$(curl -sf "http://127.0.0.1:$metrics_port/metrics") &&
+        grep -q '^imr_assigned_partitions 6$' <<<"$metrics"
+}
 for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$metrics_port/readyz" >/dev/null 2>&1 && break
+    assigned && break
     kill -0 "$service_pid" 2>/dev/null || { say "imr-stream exited:"; tail -5 "$work/run.log" >&2; exit 1; }
     sleep 0.1
 done
-say "offering $rate letters/s for $seconds s"
-"$producer" "$brokers" "$in_topic" "$rate" "$seconds" "${letters[@]}" >&2
+assigned || { say "imr-stream did not get the 6 input partitions in 60 s"; exit 1; }
+say "offering $rate letters/s for $warmup s (warm-up, left out) + $seconds s"
+"$producer" "$brokers" "$in_topic" "$rate" "$(python3 -c "print($warmup + $seconds)")" "${letters[@]}" >&2
 count=$(end_offsets "$in_topic" 6)
 deadline=$((SECONDS + 300))
 while (($(end_offsets "$out_topic" 6) + $(end_offsets "$dlq_topic" 1) < count)); do
@@ -80,15 +93,17 @@ wait "$service_pid" || true
 service_pid=""
 
 kcat -C -b "$brokers" -t "$out_topic" -o beginning -e -q -f '%T\t%s\n' >"$work/outcomes.tsv"
-python3 - "$work/outcomes.tsv" "$rate" "$seconds" "$hwm_kb" "$svg" "$with_pdf" <<'EOF'
+python3 - "$work/outcomes.tsv" "$rate" "$seconds" "$hwm_kb" "$svg" "$with_pdf" "$warmup" <<'EOF'
 import json, math, sys
-path, rate, seconds, hwm_kb, svg, with_pdf = sys.argv[1:]
-lat = []
+path, rate, seconds, hwm_kb, svg, with_pdf, warmup = sys.argv[1:]
+pairs = []
 for line in open(path, encoding="utf-8"):
     appended, _, value = line.rstrip("\n").partition("\t")
-    record = json.loads(value)
-    lat.append(int(appended) - record["source"]["timestamp_ms"])
-lat.sort()
+    sent = json.loads(value)["source"]["timestamp_ms"]
+    pairs.append((sent, int(appended) - sent))
+start = min(sent for sent, _ in pairs) + float(warmup) * 1000
+lat = sorted(latency for sent, latency in pairs if sent >= start)
+print(f"left out: {len(pairs) - len(lat)} letters of the {warmup} s warm-up")
 def pct(p):
     return lat[max(math.ceil(p / 100 * len(lat)), 1) - 1]
 kind = "texts and PDFs" if with_pdf == "1" else "texts"

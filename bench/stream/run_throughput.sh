@@ -15,6 +15,8 @@
 #   --pin          pin imr-stream to core 0 and the broker to core 1 (taskset), and measure the
 #                  engine alone on core 0 on the same letters (classify_bench SeedTexts): prints
 #                  the pipeline efficiency, stream letters/s over engine letters/s (use --workers 1)
+#   --svg FILE     also draw the outcomes per second over the run (100 ms bins, from the outcome
+#                  records' own timestamps) as an SVG line chart
 #   -- RUN_ARGS    further arguments for `imr-stream run` (e.g. -- --max-in-flight 4096)
 #
 # What it does:
@@ -26,6 +28,12 @@
 #   4. (a) runs `imr-stream run` (fresh group) until COUNT outputs exist (outcomes + dead letters,
 #      from the topics' end offsets); letters/s = COUNT / (last - first outcome timestamp),
 #      from the records' own timestamps; peak RSS = VmHWM of the process, CPU = utime+stime;
+#      "busy while the backlog lasts" = the service's CPU from its first output to its last over
+#      that wall time (startup and the group join left out), "stalled" = the share of 100 ms
+#      bins between the first and the last outcome with no outcome at all, and "workers
+#      running or runnable" = the imr-worker threads' time on a core plus their time waiting
+#      for one (/proc/PID/task/*/schedstat) over that wall time per worker: what is left is
+#      time a worker slept for want of work, whatever the load of the machine;
 #   5. (b) the I/O ceiling: `kcat -C ... -e -D -K | kcat -P ... -D -K` copies the input topic to
 #      another topic; letters/s = COUNT / wall time of the pipe;
 #   6. prints a table and the command lines; stops and resets the broker if it started it.
@@ -44,6 +52,7 @@ keep=0
 pin=0
 fresh_ids=0
 binary=""
+svg=""
 run_args=()
 while (($#)); do
     case $1 in
@@ -54,6 +63,7 @@ while (($#)); do
         --keep) keep=1; shift ;;
         --pin) pin=1; shift ;;
         --fresh-ids) fresh_ids=1; shift ;;
+        --svg) svg=${2:?}; shift 2 ;;
         --) shift; run_args=("$@"); break ;;
         -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
         *) echo "run_throughput: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -142,16 +152,33 @@ service_pid=$!
 run_t0=$(now)
 deadline=$((SECONDS + 1800))
 rss_peak_kb=0
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$service_pid/stat"; }
+# ns on a core + ns runnable, summed over the worker threads, and how many there are (builds
+# before the threads had names: the --workers busiest unnamed threads other than the main one)
+worker_sched() {
+    local task name=imr-worker
+    grep -qx imr-worker /proc/$service_pid/task/*/comm 2>/dev/null || name=imr-stream
+    for task in /proc/$service_pid/task/*; do
+        [[ ${task##*/} != "$service_pid" && $(cat "$task/comm" 2>/dev/null) == "$name" ]] || continue
+        cat "$task/schedstat" 2>/dev/null
+    done | sort -k1,1nr | head -n "$([[ $name == imr-worker || $workers == 0 ]] && echo 64 || echo "$workers")" |
+        awk '{r += $1; w += $2; n++} END {printf "%.0f %.0f %d\n", r, w, n}'
+}
+first_ticks="" first_t="" first_sched=""
 while :; do
     kill -0 "$service_pid" 2>/dev/null || { say "imr-stream exited early:"; tail -5 "$work/run.log" >&2; exit 1; }
     hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$service_pid/status" 2>/dev/null || echo 0)
     ((hwm > rss_peak_kb)) && rss_peak_kb=$hwm
     done_count=$(($(end_offsets "$out_topic" 6) + $(end_offsets "$dlq_topic" 1)))
+    if [[ -z $first_ticks ]] && ((done_count > 0)); then
+        first_ticks=$(cpu_ticks) first_t=$(now) first_sched=$(worker_sched)
+    fi
     ((done_count >= count)) && break
     ((SECONDS < deadline)) || { say "timed out with $done_count/$count outputs"; exit 1; }
     sleep 0.5
 done
 run_t1=$(now)
+last_ticks=$(cpu_ticks) last_sched=$(worker_sched)
 read -r utime stime < <(awk '{print $14, $15}' "/proc/$service_pid/stat")
 clk=$(getconf CLK_TCK)
 hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$service_pid/status")
@@ -162,8 +189,9 @@ wait "$service_pid" || run_exit=$?
 service_pid=""
 dead=$(end_offsets "$dlq_topic" 1)
 # first and last outcome by the records' own (producer create) timestamps
-read -r first_ms last_ms outcome_bytes < <(kcat -C -b "$brokers" -t "$out_topic" -o beginning -e -q -f '%T %S\n' \
-    | awk 'NR == 1 || $1 < lo {lo = $1} $1 > hi {hi = $1} {b += $2} END {printf "%s %s %.0f\n", lo, hi, b}')
+kcat -C -b "$brokers" -t "$out_topic" -o beginning -e -q -f '%T %S\n' >"$work/outcomes.txt"
+read -r first_ms last_ms outcome_bytes < <(awk 'NR == 1 || $1 < lo {lo = $1} $1 > hi {hi = $1} {b += $2} END {printf "%s %s %.0f\n", lo, hi, b}' \
+    "$work/outcomes.txt")
 
 # 5. I/O ceiling: consume the input topic and produce it again, kcat to kcat -------------------
 say "copying $in_topic with kcat (I/O ceiling)"
@@ -189,10 +217,12 @@ fi
 # 6. report -------------------------------------------------------------------------------------
 python3 - "$count" "$letters_bytes" "$publish_s" "$first_ms" "$last_ms" "$run_t0" "$run_t1" \
     "$rss_peak_kb" "$utime" "$stime" "$clk" "$c0" "$c1" "$copied" "$dead" "$run_exit" "$outcome_bytes" \
-    "$with_pdf" "$(nproc)" "$engine_rate" <<'EOF'
+    "$with_pdf" "$(nproc)" "$engine_rate" "$first_ticks" "$first_t" "$last_ticks" "$work/outcomes.txt" \
+    "$svg" "$workers" "$pin" "$first_sched" "$last_sched" <<'EOF'
 import sys
 (count, in_bytes, publish_s, first_ms, last_ms, t0, t1, rss_kb, ut, st, clk, c0, c1, copied, dead, run_exit,
- out_bytes, with_pdf, cores, engine_rate) = sys.argv[1:]
+ out_bytes, with_pdf, cores, engine_rate, first_ticks, first_t, last_ticks, outcomes, svg, workers,
+ pin, first_sched, last_sched) = sys.argv[1:]
 count, in_bytes = int(count), int(in_bytes)
 span = (int(last_ms) - int(first_ms)) / 1000
 wall = float(t1) - float(t0)
@@ -212,9 +242,51 @@ print(f"| {'kcat consume -> kcat produce (I/O ceiling)':<44} | {copy_s:8.1f} | {
       f"{mib / copy_s:8.1f} | {'':>9} | {'':>6} |")
 print(f"\noutcome JSON: {int(out_bytes or 0) / 1048576:.0f} MiB; CPU per letter {cpu / count * 1e3:.2f} ms; "
       f"service CPU busy {cpu / wall:.0%} of the wall time")
+backlog_wall = float(t1) - float(first_t)
+backlog_cpu = (int(last_ticks) - int(first_ticks)) / int(clk)
+stamps = sorted(int(line.split()[0]) for line in open(outcomes))
+bins = [0] * ((stamps[-1] - stamps[0]) // 100 + 1)
+for ms in stamps:
+    bins[(ms - stamps[0]) // 100] += 1
+stalled = sum(1 for b in bins if b == 0) / len(bins)
+print(f"while the backlog lasted (first output to last): service CPU busy {backlog_cpu / backlog_wall:.0%} "
+      f"of {backlog_wall:.1f} s; stalled (100 ms with no outcome) {stalled:.0%} of the time")
+(ran0, waited0, _), (ran1, waited1, n_workers) = ([int(v) for v in s.split()] for s in (first_sched, last_sched))
+if n_workers:
+    ran, waited = (ran1 - ran0) / 1e9 / n_workers, (waited1 - waited0) / 1e9 / n_workers
+    print(f"workers ({n_workers}) running {ran / backlog_wall:.0%} + runnable, waiting for a core, "
+          f"{waited / backlog_wall:.0%} of that time; asleep for want of work "
+          f"{max(0.0, 1 - (ran + waited) / backlog_wall):.0%}")
 if float(engine_rate) > 0:
     print(f"engine alone on the same core and letters: {float(engine_rate):.0f} letters/s; "
           f"pipeline efficiency {count / span / float(engine_rate):.2f}")
+if svg:
+    width, height, left, bottom = 640, 240, 60, 200
+    per_s = [b * 10 for b in bins]
+    top = max(per_s + [float(engine_rate)]) * 1.1 or 1
+    x = lambda i: left + i * (width - left - 10) / max(len(per_s) - 1, 1)
+    y = lambda v: bottom - v / top * (bottom - 30)
+    kind = "texts and PDFs" if with_pdf == "1" else "texts"
+    setup = (f"--workers {workers}" + (", pinned to one core" if pin == "1" else ", unpinned"))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+             f'<text x="10" y="16" font-weight="bold">imr-stream outcomes per second over a backlog of {count} letters ({kind}, {setup})</text>',
+             f'<line x1="{left}" y1="{bottom}" x2="{width - 10}" y2="{bottom}" stroke="black"/>',
+             f'<line x1="{left}" y1="30" x2="{left}" y2="{bottom}" stroke="black"/>',
+             f'<text x="{left - 4}" y="{y(0) + 4}" text-anchor="end">0</text>',
+             f'<text x="{left - 4}" y="{y(top / 1.1) + 4}" text-anchor="end">{top / 1.1:.0f}</text>',
+             f'<text x="{left}" y="{bottom + 16}">0 s</text>',
+             f'<text x="{width - 10}" y="{bottom + 16}" text-anchor="end">{len(per_s) / 10:.1f} s</text>',
+             f'<text x="{left + 4}" y="{bottom + 32}">outcomes per second, 100 ms bins; stalled {stalled:.0%} of the time</text>']
+    if float(engine_rate) > 0:
+        parts.append(f'<line x1="{left}" y1="{y(float(engine_rate)):.1f}" x2="{width - 10}" y2="{y(float(engine_rate)):.1f}" '
+                     f'stroke="#e45756" stroke-dasharray="4 3"/>')
+        parts.append(f'<text x="{width - 12}" y="{y(float(engine_rate)) - 4:.1f}" text-anchor="end" fill="#e45756">'
+                     f'engine alone, same core: {float(engine_rate):.0f}/s</text>')
+    points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(per_s))
+    parts.append(f'<polyline fill="none" stroke="#4c78a8" stroke-width="1.5" points="{points}"/>')
+    parts.append("</svg>")
+    open(svg, "w").write("\n".join(parts) + "\n")
+    print(f"chart: {svg}")
 EOF
 echo
 echo "imr-stream: ${run_cmd[*]}"

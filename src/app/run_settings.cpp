@@ -77,7 +77,7 @@ const std::vector<setting>& settings_table() {
         {"queued-max-kbytes", "IMR_QUEUED_MAX_KBYTES", "librdkafka prefetch cap per consumer, KiB",
          [](run_settings& s, const std::string& v) { s.queued_max_kbytes = parse_count(v, 1); }},
         {"queued-min-messages", "IMR_QUEUED_MIN_MESSAGES",
-         "librdkafka prefetch target per partition, messages",
+         "librdkafka prefetch target per consumer, messages",
          [](run_settings& s, const std::string& v) { s.queued_min_messages = parse_count(v, 1); }},
         {"max-bytes", "IMR_MAX_BYTES",
          "Largest document accepted; larger ones are dead-lettered as too_large",

@@ -32,12 +32,13 @@ struct run_settings {
     std::string dlq_topic = "imr.determinations.dlq";
     unsigned workers = 0;  // 0: one per core
     size_t max_in_flight = 1024;
-    // Input bytes in flight: with the 16 MiB client prefetch, the producer's copies and
+    // Input bytes in flight: with the 32 MiB client prefetch, the producer's copies and
     // the workers' parsing, the service stays within 512 MiB.
     size_t max_in_flight_bytes = size_t{128} << 20;
     size_t poll_batch = 256;
-    size_t queued_max_kbytes = 16384;
-    size_t queued_min_messages = 1000;
+    // The client's prefetch: see kafka::consumer_options for why these sizes.
+    size_t queued_max_kbytes = 32768;
+    size_t queued_min_messages = 100000;
     size_t max_input_bytes = size_t{16} << 20;
     std::chrono::milliseconds max_cpu{2000};
     size_t max_memory_bytes = size_t{256} << 20;

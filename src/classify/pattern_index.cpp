@@ -38,14 +38,27 @@ std::string without_captures(std::string_view pattern) {
     return out;
 }
 
+namespace {
+
+void add_pattern(RE2::Set& set, const coded_pattern& entry) {
+    std::string error;
+    if (set.Add(entry.pattern, &error) < 0) {
+        throw std::runtime_error("pattern for " + entry.code + ": " + error);
+    }
+}
+
+// Lists a code once: several patterns may share it.
+void add_distinct(std::vector<std::string>& out, const std::string& code) {
+    if (std::find(out.begin(), out.end(), code) == out.end()) out.push_back(code);
+}
+
+}  // namespace
+
 pattern_index::pattern_index(const std::vector<coded_pattern>& patterns)
     : set_(std::make_unique<RE2::Set>(case_insensitive_options(), RE2::UNANCHORED)) {
     std::string combined;
     for (const auto& entry : patterns) {
-        std::string error;
-        if (set_->Add(entry.pattern, &error) < 0) {
-            throw std::runtime_error("pattern for " + entry.code + ": " + error);
-        }
+        add_pattern(*set_, entry);
         codes_.push_back(entry.code);
         if (!combined.empty()) combined += '|';
         combined += '(' + without_captures(entry.pattern) + ')';
@@ -65,10 +78,7 @@ std::vector<std::string> pattern_index::matching_codes(std::string_view text) co
     std::vector<std::string> codes;
     if (codes_.empty() || !set_match(*set_, text, &hits)) return codes;
     std::sort(hits.begin(), hits.end());
-    for (const int hit : hits) {
-        const std::string& code = codes_[static_cast<size_t>(hit)];
-        if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
-    }
+    for (const int hit : hits) add_distinct(codes, codes_[static_cast<size_t>(hit)]);
     return codes;
 }
 
@@ -91,12 +101,37 @@ std::vector<std::string> pattern_index::codes_by_position(std::string_view text)
         hits.clear();
         if (set_match(*anchored_, std::string_view(match.data(), match.size()), &hits) &&
             !hits.empty()) {
-            const std::string& code =
-                codes_[static_cast<size_t>(*std::min_element(hits.begin(), hits.end()))];
-            if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+            add_distinct(codes,
+                         codes_[static_cast<size_t>(*std::min_element(hits.begin(), hits.end()))]);
         }
         const size_t end = static_cast<size_t>(match.data() - text.data()) + match.size();
         position = std::max(end, position + 1);
+    }
+    return codes;
+}
+
+pattern_groups::pattern_groups(const std::vector<std::vector<coded_pattern>>& groups)
+    : groups_(groups.size()),
+      set_(std::make_unique<RE2::Set>(case_insensitive_options(), RE2::UNANCHORED)) {
+    for (size_t group = 0; group < groups.size(); ++group) {
+        for (const auto& entry : groups[group]) {
+            add_pattern(*set_, entry);
+            codes_.push_back(entry.code);
+            group_of_.push_back(group);
+        }
+    }
+    if (!set_->Compile()) throw std::runtime_error("pattern set too large");
+}
+
+std::vector<std::vector<std::string>> pattern_groups::matching_codes(std::string_view text) const {
+    std::vector<std::vector<std::string>> codes(groups_);
+    std::vector<int> hits;
+    if (codes_.empty() || !set_match(*set_, text, &hits)) return codes;
+    // Patterns are numbered list after list, so ascending hits keep each list's order.
+    std::sort(hits.begin(), hits.end());
+    for (const int hit : hits) {
+        const auto pattern = static_cast<size_t>(hit);
+        add_distinct(codes[group_of_[pattern]], codes_[pattern]);
     }
     return codes;
 }

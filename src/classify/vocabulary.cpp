@@ -84,6 +84,8 @@ void add_entry(const std::vector<std::string_view>& f, vocabulary& into) {
         into.reason_vetoes.push_back({std::move(key), std::move(value)});
     } else if (kind == "reason_term") {
         into.reason_terms.push_back({std::move(key), std::move(value)});
+    } else if (kind == "reason_accompanying") {
+        into.reason_accompanying.push_back({std::move(key), std::move(value)});
     } else if (kind == "reason_override") {
         into.reason_overrides.push_back({std::move(key), std::move(value)});
     } else if (kind == "state") {

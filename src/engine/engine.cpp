@@ -140,7 +140,8 @@ item engine::classify_item(parse::raw_item&& raw, bool& guessed) const {
     value.reasons =
         value.decision == decision::overturned
             ? std::vector<std::string>{"medically_necessary"}
-            : stages_->reasons.read(raw.rationale, value.category + '/' + value.subcategory);
+            : stages_->reasons.read(raw.rationale, value.category + '/' + value.subcategory,
+                                    value.request);
     return value;
 }
 

@@ -110,8 +110,8 @@ void install_fatal_signal_handlers() {
     }
 }
 
-void answer(const std::string& pdf, size_t max_text_bytes) {
-    auto text = extract_pdf_text(pdf, max_text_bytes);
+void answer(const pdf_text_extractor& extractor, const std::string& pdf, size_t max_text_bytes) {
+    auto text = extractor.extract(pdf, max_text_bytes);
     if (text) {
         send_response(wire::status::text, *text);
         return;
@@ -138,6 +138,8 @@ int run_pdf_helper(std::span<char* const> arguments) {
     if (static_cast<size_t>(::getppid()) != parent) return 1;
     if (!take_over_standard_output()) return 1;
     silence_pdf_library_diagnostics();
+    // Set up once for every document the helper reads, before the budget is counted.
+    const pdf_text_extractor extractor;
     limit_address_space(memory_bytes);
     install_fatal_signal_handlers();
 
@@ -149,7 +151,7 @@ int run_pdf_helper(std::span<char* const> arguments) {
             pdf.resize(size);
             if (!wire::read_all(request_fd, pdf.data(), pdf.size())) return 0;
             limit_cpu_for_next_document(cpu_ms);
-            answer(pdf, max_text_bytes);
+            answer(extractor, pdf, max_text_bytes);
         } catch (const std::bad_alloc&) {
             send_response(wire::status::out_of_memory, {});
             return 3;  // a heap that ran dry is not reused

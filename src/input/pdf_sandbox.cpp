@@ -111,7 +111,10 @@ pdf_sandbox::~pdf_sandbox() {
 }
 
 result<std::string> pdf_sandbox::extract(std::string_view pdf) {
-    if (command_.program.empty()) return extract_pdf_text(pdf, budget_.max_text_bytes);
+    if (command_.program.empty()) {
+        if (!in_process_) in_process_ = std::make_unique<pdf_text_extractor>();
+        return in_process_->extract(pdf, budget_.max_text_bytes);
+    }
     // A helper that died since the last document (or was never started) is replaced.
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (pid_ != 0 && !idle_helper_is_well()) stop();

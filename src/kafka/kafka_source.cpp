@@ -34,13 +34,9 @@ std::chrono::milliseconds until(std::chrono::steady_clock::time_point deadline) 
                     std::chrono::milliseconds{0});
 }
 
-struct queue_deleter {
-    void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
-};
 struct event_deleter {
     void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
 };
-using queue_ptr = std::unique_ptr<rd_kafka_queue_t, queue_deleter>;
 using event_ptr = std::unique_ptr<rd_kafka_event_t, event_deleter>;
 
 // A commit that waits at most `timeout` for the broker: the synchronous rd_kafka_commit
@@ -149,6 +145,12 @@ kafka_source::kafka_source(std::string_view brokers, std::string_view group_id,
 }
 
 kafka_source::~kafka_source() {
+    // No wake-up may reach a caller that has gone (set_wakeup(nullptr) is the caller's
+    // duty; this covers an exception path), and the queue handle must go before the client.
+    if (consumer_queue_) {
+        rd_kafka_queue_cb_event_enable(consumer_queue_.get(), nullptr, nullptr);
+        consumer_queue_.reset();
+    }
     try {
         (void)close(std::chrono::milliseconds(commit_timeout_));
     } catch (...) {
@@ -167,6 +169,26 @@ kafka_source::~kafka_source() {
 void kafka_source::rebalance_trampoline(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                         rd_kafka_topic_partition_list_t* partitions, void* opaque) {
     static_cast<kafka_source*>(opaque)->on_rebalance(rk, err, *partitions);
+}
+
+void kafka_source::wakeup_trampoline(rd_kafka_t*, void* opaque) {
+    static_cast<kafka_source*>(opaque)->wake_();
+}
+
+bool kafka_source::set_wakeup(std::function<void()> wake) {
+    if (!rk_) return false;
+    if (!consumer_queue_) consumer_queue_.reset(rd_kafka_queue_get_consumer(rk_.get()));
+    if (!consumer_queue_) return false;
+    // librdkafka calls the callback, and changes it, under the queue's lock: once it is
+    // disabled no call is running, and `wake_` can be replaced.
+    rd_kafka_queue_cb_event_enable(consumer_queue_.get(), nullptr, nullptr);
+    wake_ = std::move(wake);
+    if (wake_) {
+        // Called when the queue (messages, and the events forwarded to it) gets an entry.
+        rd_kafka_queue_cb_event_enable(consumer_queue_.get(), &kafka_source::wakeup_trampoline,
+                                       this);
+    }
+    return true;
 }
 
 void kafka_source::error_trampoline(rd_kafka_t* rk, int err, const char* reason, void* opaque) {

@@ -5,10 +5,6 @@
 namespace imr::observe {
 namespace {
 
-std::string kind_label(stream::output_kind kind) {
-    return kind == stream::output_kind::outcome ? "outcome" : "dead_letter";
-}
-
 prometheus::Family<prometheus::Gauge>& gauge_family(prometheus::Registry& r,
                                                     const std::string& name,
                                                     const std::string& help) {
@@ -22,6 +18,10 @@ prometheus::Family<prometheus::Counter>& counter_family(prometheus::Registry& r,
 }
 
 }  // namespace
+
+pipeline_metrics::by_kind::by_kind(prometheus::Family<prometheus::Counter>& family)
+    : outcome(family.Add({{"kind", "outcome"}})),
+      dead_letter(family.Add({{"kind", "dead_letter"}})) {}
 
 pipeline_metrics::pipeline_metrics(prometheus::Registry& r, health_state& health)
     : health_(health),
@@ -64,12 +64,7 @@ pipeline_metrics::pipeline_metrics(prometheus::Registry& r, health_state& health
               .Help("Input message timestamp to the output's delivery acknowledgement")
               .Register(r)
               .Add({}, prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                               0.5, 1, 2.5, 5, 10, 30, 60, 300})) {
-    output_bytes_.Add({{"kind", "outcome"}});
-    output_bytes_.Add({{"kind", "dead_letter"}});
-    produce_errors_.Add({{"kind", "outcome"}});
-    produce_errors_.Add({{"kind", "dead_letter"}});
-}
+                                                               0.5, 1, 2.5, 5, 10, 30, 60, 300})) {}
 
 void pipeline_metrics::consumed(size_t bytes) {
     consumed_.Increment();
@@ -78,19 +73,19 @@ void pipeline_metrics::consumed(size_t bytes) {
 
 void pipeline_metrics::delivered(stream::output_kind kind, size_t bytes,
                                  std::optional<std::chrono::milliseconds> latency) {
-    output_bytes_.Add({{"kind", kind_label(kind)}}).Increment(static_cast<double>(bytes));
+    output_bytes_[kind].Increment(static_cast<double>(bytes));
     health_.set_producer_failed(false);
     if (latency && latency->count() >= 0)
         latency_.Observe(static_cast<double>(latency->count()) / 1000.0);
 }
 
 void pipeline_metrics::delivery_failed(stream::output_kind kind) {
-    produce_errors_.Add({{"kind", kind_label(kind)}}).Increment();
+    produce_errors_[kind].Increment();
     health_.set_producer_failed(true);
 }
 
 void pipeline_metrics::produce_rejected(stream::output_kind kind) {
-    produce_errors_.Add({{"kind", kind_label(kind)}}).Increment();
+    produce_errors_[kind].Increment();
 }
 
 void pipeline_metrics::in_flight(size_t documents) {

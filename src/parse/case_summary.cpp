@@ -28,6 +28,19 @@ std::string_view sentence_at(std::string_view flat, size_t position) {
     return flat.substr(begin, end - begin);
 }
 
+// Whether `pattern`, whose every match starts with `prefix` (ASCII letters, spaces), matches
+// anywhere: it is tried only where the prefix is (found by find_ci, at memchr speed), not
+// run over the whole text. RE2 folds U+017F (long s, UTF-8 C5 BF) onto "s": a text holding
+// one is searched in full.
+bool matches_after_prefix(const RE2& pattern, std::string_view flat, std::string_view prefix) {
+    if (flat.find("\xC5\xBF") != std::string_view::npos) return RE2::PartialMatch(flat, pattern);
+    for (size_t at = text::find_ci(flat, prefix); at != text::npos;
+         at = text::find_ci(flat, prefix, at + 1)) {
+        if (pattern.Match(flat, at, flat.size(), RE2::ANCHOR_START, nullptr, 0)) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 case_summary_reader::case_summary_reader(const classify::vocabulary& words)
@@ -83,7 +96,7 @@ std::optional<date> case_summary_reader::injury_date(std::string_view flat) cons
 }
 
 std::optional<std::string> case_summary_reader::mechanism(std::string_view flat) const {
-    if (RE2::PartialMatch(flat, *mechanism_unknown_)) return std::nullopt;
+    if (matches_after_prefix(*mechanism_unknown_, flat, "mechanism of ")) return std::nullopt;
     // The injury is described in the sentence that first mentions it, and the next one.
     const size_t at = text::find_ci(flat, "injur");
     if (at == text::npos) return std::nullopt;

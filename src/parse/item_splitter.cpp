@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include "imr/classify/regex.h"
 #include "imr/text/letter_text.h"
@@ -227,6 +229,106 @@ imr::decision decision_from(std::string_view word) {
     return text::starts_with_ci(word, "overturn") ? decision::overturned : decision::upheld;
 }
 
+// ---- searching near the words every match holds ----------------------------------------
+//
+// The decision-line patterns ran a DFA over the whole decisions section, from each item to
+// the next: the splitter's regexes were a sixth of the engine's instructions. Every match
+// holds one of a few words ("upheld", a citation label) with a bounded stretch around it,
+// so the search runs only in a window around each occurrence of those words (found by
+// find_ci, at memchr speed), in text order. A window is accepted only when its match
+// holds the occurrence it was built for: then no match starts earlier (the parts of a
+// match before its word are blanks and a few characters, which no earlier occurrence fits
+// in), and the window holds every way that match can end.
+
+// The words: decision words, or the labels a damaged decision line ends with.
+constexpr std::array<std::string_view, 2> decision_words = {"upheld", "overturned"};
+constexpr std::array<std::string_view, 2> citation_labels = {
+    "Claims Administrator guideline", "Medical Treatment Guideline(s) Used by the Claims"};
+
+struct window {
+    size_t begin;
+    size_t end;
+};
+
+bool is_blank_or_break(char c) {
+    return c == ' ' || c == '\n' || c == '\f';
+}
+
+size_t skip_blanks_back(std::string_view text, size_t at, size_t floor) {
+    while (at > floor && is_blank_or_break(text[at - 1])) --at;
+    return at;
+}
+
+// "(?::|\bis)[ \n\f]*(upheld|overturned)\b\.?[ ]*(?:\n|$|Claims Administrator)"
+window decision_window(std::string_view text, size_t from, size_t word, size_t length) {
+    const size_t before = skip_blanks_back(text, word, from);
+    size_t end = word + length;
+    if (end < text.size() && text[end] == '.') ++end;
+    while (end < text.size() && text[end] == ' ') ++end;
+    constexpr size_t longest_tail = std::string_view("Claims Administrator").size();
+    return {before - from > 2 ? before - 2 : from, std::min(text.size(), end + longest_tail)};
+}
+
+// "(?::|\bis)[ \f]*(?:\n[ \n\f]*)?([^\n:]{2,24}?)[ ]*(?:\n[ \n\f]*)?(?:<label>)": at most 24
+// characters (96 bytes of UTF-8) between the blanks.
+window damaged_window(std::string_view text, size_t from, size_t label, size_t length) {
+    constexpr size_t most_word_bytes = 24 * 4;
+    size_t at = skip_blanks_back(text, label, from);
+    at = at - from > most_word_bytes ? at - most_word_bytes : from;
+    at = skip_blanks_back(text, at, from);
+    return {at - from > 2 ? at - 2 : from, label + length};
+}
+
+using window_of = window (*)(std::string_view, size_t, size_t, size_t);
+
+// The occurrences of two words in text order, for searches from positions that only move
+// forward: each word is searched for again only once a search has passed its occurrence.
+class word_cursor {
+  public:
+    word_cursor(std::string_view text, const std::array<std::string_view, 2>& words)
+        : text_(text), words_(words) {}
+
+    // The first occurrence at or after `from`, and which word it is; npos when none.
+    std::pair<size_t, size_t> first_from(size_t from) {
+        for (size_t i = 0; i < words_.size(); ++i) {
+            // Known: searched from at most `from`, and the occurrence found is not behind.
+            const bool known = searched_[i] != npos && searched_[i] <= from &&
+                               (next_[i] == npos || next_[i] >= from);
+            if (known) continue;
+            next_[i] = find_ci(text_, words_[i], from);
+            searched_[i] = from;
+        }
+        const size_t which = next_[1] < next_[0] ? 1 : 0;
+        return {next_[which], which};
+    }
+    [[nodiscard]] size_t length(size_t which) const { return words_[which].size(); }
+
+  private:
+    std::string_view text_;
+    std::array<std::string_view, 2> words_;
+    std::array<size_t, 2> next_ = {npos, npos};
+    std::array<size_t, 2> searched_ = {npos, npos};  // npos: never searched
+};
+
+// `pattern`'s first match at or after `from`, searched near the occurrences of the
+// cursor's words.
+bool match_near_words(const RE2& pattern, std::string_view text, size_t from, word_cursor& words,
+                      window_of around, re2::StringPiece* match, int groups) {
+    // RE2 folds U+017F (long s, UTF-8 C5 BF) onto "s": such a text is searched in full.
+    if (text.find("\xC5\xBF", from) != npos) {
+        return pattern.Match(text, from, text.size(), RE2::UNANCHORED, match, groups);
+    }
+    for (auto [word, which] = words.first_from(from); word != npos;
+         std::tie(word, which) = words.first_from(word + 1)) {
+        const window w = around(text, from, word, words.length(which));
+        if (pattern.Match(text, w.begin, w.end, RE2::UNANCHORED, match, groups) &&
+            static_cast<size_t>(match[0].data() - text.data()) < word) {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 void item_splitter::add_damaged_anchors(std::string_view decisions, size_t from,
@@ -234,9 +336,9 @@ void item_splitter::add_damaged_anchors(std::string_view decisions, size_t from,
     re2::StringPiece match[2];
     size_t position = from;
     const size_t readable = anchors.size();
-    while (
-        position < decisions.size() &&
-        damaged_anchor_->Match(decisions, position, decisions.size(), RE2::UNANCHORED, match, 2)) {
+    word_cursor labels(decisions, citation_labels);
+    while (position < decisions.size() && match_near_words(*damaged_anchor_, decisions, position,
+                                                           labels, damaged_window, match, 2)) {
         const size_t colon = static_cast<size_t>(match[0].data() - decisions.data());
         const size_t word_end =
             static_cast<size_t>(match[1].data() - decisions.data()) + match[1].size();
@@ -274,9 +376,9 @@ split_items item_splitter::split_fdl(std::string_view decisions) const {
     std::vector<decision_anchor> anchors;
     re2::StringPiece match[2];
     size_t position = lower_bound;
-    while (
-        position < decisions.size() &&
-        decision_anchor_->Match(decisions, position, decisions.size(), RE2::UNANCHORED, match, 2)) {
+    word_cursor words(decisions, decision_words);
+    while (position < decisions.size() && match_near_words(*decision_anchor_, decisions, position,
+                                                           words, decision_window, match, 2)) {
         const size_t colon = static_cast<size_t>(match[0].data() - decisions.data());
         size_t end = colon + match[0].size();
         if (text::contains_ci(match[0], "Claims Administrator"))

@@ -60,12 +60,14 @@ pipeline::pipeline(record_source& source, record_sink& sink,
                                           : std::make_unique<stored_offsets_committer>(
                                                 source, config.store_interval)),
       committer_(committer != nullptr ? *committer : *own_committer_),
-      pool_(std::max<size_t>(1, config.workers), make_processor) {
+      pool_(std::max<size_t>(1, config.workers), make_processor, wake_) {
     source_.set_rebalance_listener(this);
     sink_.set_delivery_listener(this);
+    source_wakes_ = source_.set_wakeup([this] { wake_.notify(); });
 }
 
 pipeline::~pipeline() {
+    source_.set_wakeup(nullptr);
     source_.set_rebalance_listener(nullptr);
     sink_.set_delivery_listener(nullptr);
 }
@@ -75,15 +77,17 @@ pipeline_result pipeline::run(std::stop_token stop) {
               {{"workers", static_cast<int64_t>(pool_.size())},
                {"max_in_flight", static_cast<int64_t>(config_.max_in_flight)},
                {"max_in_flight_bytes", static_cast<int64_t>(config_.max_in_flight_bytes)}});
+    const std::stop_callback wake_on_stop(stop, [this] { wake_.notify(); });
     while (!stop.stop_requested() && !failure_) {
         probe_.loop_ticked();
-        poll_source();
-        collect(in_flight() > 0 ? result_wait : milliseconds{0});
+        const bool more_to_poll = poll_source();
+        collect();
         sink_.poll(milliseconds{0});
         if (sink_.fatal()) fail("the producer hit a fatal error");
         if (source_.fatal()) fail("the consumer hit a fatal error");
         apply_flow_control();
         commit_offsets(commit_soon_);
+        if (!more_to_poll) wait_for_work();
     }
     pipeline_result result;
     shut_down(result);
@@ -96,21 +100,37 @@ bool pipeline::window_full() const {
            (count > 0 && in_flight_bytes() >= config_.max_in_flight_bytes);
 }
 
-void pipeline::poll_source() {
+// True when the source may hold more records that there is room for now.
+bool pipeline::poll_source() {
     const size_t count = in_flight();
-    const milliseconds timeout = count > 0 ? milliseconds{0} : config_.poll_timeout;
+    // A source that wakes us is never waited on: the wait is wait_for_work's, which the
+    // workers' results end as well.
+    const milliseconds timeout =
+        count > 0 || source_wakes_ ? milliseconds{0} : config_.poll_timeout;
     // A full window that is not (yet) paused waits for room without polling: the
     // client's own prefetch is bounded, and pausing at every brief fill would stall
     // its fetcher (librdkafka resumes fetching only at its next fetch tick, ~1 s).
     // Once paused, polling goes on for one record at a time, which serves rebalances
     // and keeps the group membership alive.
     const bool full = window_full();
-    if (full && !paused_) return;
+    if (full && !paused_) return false;
     const size_t room = full ? 1 : std::min(config_.max_in_flight - count, config_.poll_batch);
     const size_t bytes = in_flight_bytes();
     const size_t byte_room =
         bytes < config_.max_in_flight_bytes ? config_.max_in_flight_bytes - bytes : 1;
-    accept(source_.poll(std::max<size_t>(room, 1), timeout, byte_room));
+    auto records = source_.poll(std::max<size_t>(room, 1), timeout, byte_room);
+    const bool more = !full && records.size() >= room;
+    accept(std::move(records));
+    return more;
+}
+
+// Sleeps until a worker has results or the source has records, at most a few ms while
+// work is in flight (delivery reports, a producer queue that was full and the flow
+// control's clock are looked at then), else the poll timeout.
+void pipeline::wait_for_work() {
+    const size_t count = in_flight();
+    if (count == 0 && !source_wakes_) return;  // poll_source waited inside the source
+    wake_.wait_for(count > 0 ? result_wait : config_.poll_timeout);
 }
 
 partition_session* pipeline::session_of(const topic_partition& where, uint64_t generation) {
@@ -141,8 +161,8 @@ void pipeline::report_load() {
     probe_.workers(pool_.busy_workers(), pool_.size());
 }
 
-void pipeline::collect(milliseconds wait) {
-    auto results = pool_.take_results(wait);
+void pipeline::collect() {
+    auto results = pool_.take_results();
     for (auto& result : results) {
         partition_session* session = session_of(result.input.where, result.input.generation);
         // A result for a partition revoked (or revoked and re-assigned) meanwhile: its
@@ -266,8 +286,12 @@ void pipeline::apply_flow_control() {
     } else if (!full_since_) {
         full_since_ = clock::now();
     }
-    // Pause only when the window stays full: the sink is slow or blocked, not just busy.
-    const bool stuck = full && clock::now() - *full_since_ >= config_.pause_after;
+    // Pause only when the window stays full with every document in it processed: the sink
+    // is slow or blocked. A window kept full by inputs still waiting for a worker (slow
+    // documents, or a core shared with other work) is not stuck: pausing there would only
+    // throw away the client's prefetch, which it fetches again at its next tick.
+    const bool stuck =
+        full && clock::now() - *full_since_ >= config_.pause_after && pool_.queued() == 0;
     const size_t count = in_flight();
     if (!paused_ && stuck && !sessions_.empty()) {
         source_.pause(as_vector(owned()));
@@ -379,10 +403,10 @@ void pipeline::drain(const std::set<topic_partition>& partitions, clock::time_po
     while (pending_in(partitions) && !failure_ && clock::now() < deadline) {
         // The loop is alive while it drains: liveness must not fail a draining instance.
         probe_.loop_ticked();
-        collect(result_wait);
-        release_all();
+        collect();
         sink_.poll(milliseconds{0});
         if (sink_.fatal()) fail("the producer hit a fatal error");
+        if (pending_in(partitions)) wake_.wait_for(result_wait);
     }
 }
 

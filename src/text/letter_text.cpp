@@ -4,6 +4,10 @@
 #include <array>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "imr/text/search.h"
 
 namespace imr::text {
@@ -57,6 +61,51 @@ constexpr std::array<bool, 256> make_special_table() {
 }
 constexpr std::array<bool, 256> special = make_special_table();
 
+bool is_special(char c) {
+    return special[static_cast<unsigned char>(c)];
+}
+
+#if defined(__SSE2__)
+// A bit per byte of the 16 at `at` that is special (as the table above says).
+unsigned special_bits(const char* at) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    const __m128i spaces = _mm_cmpeq_epi8(block, _mm_set1_epi8(' '));
+    const __m128i high = _mm_cmplt_epi8(block, _mm_setzero_si128());  // 0x80 and up
+    // '\t' to '\r' are 9 to 13: byte - 9 is at most 4.
+    const __m128i shifted = _mm_sub_epi8(block, _mm_set1_epi8(9));
+    const __m128i controls =
+        _mm_cmpeq_epi8(_mm_max_epu8(shifted, _mm_set1_epi8(4)), _mm_set1_epi8(4));
+    return static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(spaces, high), controls)));
+}
+unsigned space_bits(const char* at) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(' '))));
+}
+#endif
+
+// End of the run clean() copies as it is, from `end`: plain bytes, and single spaces
+// between two plain bytes (runs then span whole lines instead of single words, which
+// dominated the profile). 16 bytes at a time where the processor allows: a byte at a
+// time, this loop was a tenth of the engine's instructions.
+size_t plain_run_end(std::string_view raw, size_t end) {
+#if defined(__SSE2__)
+    while (end + 17 <= raw.size()) {
+        // A byte stops the run when it is special, unless it is a space before a plain byte.
+        const unsigned here = special_bits(raw.data() + end);
+        const unsigned next = special_bits(raw.data() + end + 1);
+        const unsigned stops = here & ~(space_bits(raw.data() + end) & ~next);
+        if (stops != 0) return end + static_cast<size_t>(__builtin_ctz(stops));
+        end += 16;
+    }
+#endif
+    while (end < raw.size() && (!is_special(raw[end]) || (raw[end] == ' ' && end + 1 < raw.size() &&
+                                                          !is_special(raw[end + 1])))) {
+        ++end;
+    }
+    return end;
+}
+
 // One pass, one buffer: per-line strings dominated the profile of this function.
 cleaned_lines clean(std::string_view raw) {
     cleaned_lines out;
@@ -71,15 +120,8 @@ cleaned_lines clean(std::string_view raw) {
     };
     for (size_t i = 0; i < raw.size(); ++i) {
         const char c = raw[i];
-        if (!special[static_cast<unsigned char>(c)]) {
-            size_t end = i + 1;
-            // A single space between two plain bytes is copied as it is: runs then span
-            // whole lines instead of single words, which dominated the profile.
-            while (end < raw.size() && (!special[static_cast<unsigned char>(raw[end])] ||
-                                        (raw[end] == ' ' && end + 1 < raw.size() &&
-                                         !special[static_cast<unsigned char>(raw[end + 1])]))) {
-                ++end;
-            }
+        if (!is_special(c)) {
+            const size_t end = plain_run_end(raw, i + 1);
             if (pending_space) out.buffer.push_back(' ');
             pending_space = false;
             out.buffer.append(raw.data() + i, end - i);

@@ -4,6 +4,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace imr::text {
 namespace {
 
@@ -104,6 +108,35 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
 
 bool contains_ci(std::string_view haystack, std::string_view needle) {
     return find_ci(haystack, needle) != npos;
+}
+
+size_t find_any_of(std::string_view text, std::string_view bytes, size_t from) {
+    size_t at = from;
+#if defined(__SSE2__)
+    constexpr size_t most = 8;
+    if (bytes.size() <= most) {
+        struct lane {
+            __m128i byte;  // in a struct: std::array<__m128i> drops the type's attributes
+        };
+        std::array<lane, most> wanted{};
+        for (size_t k = 0; k < bytes.size(); ++k) wanted[k].byte = _mm_set1_epi8(bytes[k]);
+        for (; at + 16 <= text.size(); at += 16) {
+            const __m128i block =
+                _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
+            __m128i hits = _mm_setzero_si128();
+            for (size_t k = 0; k < bytes.size(); ++k) {
+                hits = _mm_or_si128(hits, _mm_cmpeq_epi8(block, wanted[k].byte));
+            }
+            if (const int mask = _mm_movemask_epi8(hits); mask != 0) {
+                return at + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+            }
+        }
+    }
+#endif
+    for (; at < text.size(); ++at) {
+        if (bytes.find(text[at]) != npos) return at;
+    }
+    return npos;
 }
 
 std::string_view trim(std::string_view text) {

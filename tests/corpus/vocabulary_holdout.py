@@ -2,7 +2,7 @@
 """Held-out estimate of the treatment vocabulary's category accuracy on letters it was not built from.
 
 usage: vocabulary_holdout.py BINARY VOCABULARY_DIR WORK_DIR LETTER_DIR... [--independent FILE]...
-                             [--min category=0.97,...]
+                             [--min category=0.97,...] [--misses]
 
 The vocabulary is a model: every top-level alternative of a service/fallback rule and every drug,
 topical or ingredient name is a learned feature. A feature that matches the requests of only some
@@ -17,8 +17,9 @@ that matches one of them was not learned from a letter and stays. Without them t
 lower bound (every feature only the held-out letters use counts as learned from them).
   - halves: letters split into two halves by name order, each scored with the features of the other;
   - leave-one-letter-out: each letter scored without the features only it supports.
-Prints in-sample and held-out accuracy of category and subcategory and the other/other count; exits
-1 when a held-out figure is below its --min.
+Prints in-sample and held-out accuracy of category and subcategory and the other/other count
+(--misses: also each held-out item classified wrongly, as letter, item number, expected and got);
+exits 1 when a held-out figure is below its --min.
 """
 import glob
 import json
@@ -153,8 +154,9 @@ def classify(binary, vocabulary, paths):
 
 
 class Tally:
-    def __init__(self):
+    def __init__(self, label="", show_misses=False):
         self.items = self.category = self.subcategory = self.other = 0
+        self.label, self.show_misses = label, show_misses
 
     def add(self, letters, got):
         for _, stem, items in letters:
@@ -165,6 +167,8 @@ class Tally:
                 self.category += category == expected.split("/")[0]
                 self.subcategory += f"{category}/{subcategory}" == expected
                 self.other += (category, subcategory) == ("other", "other") and expected != "other/other"
+                if self.show_misses and f"{category}/{subcategory}" != expected:
+                    print(f"miss {self.label}: {stem} item {k + 1}: {expected} <- {category}/{subcategory}")
 
     def line(self, label):
         n = max(self.items, 1)
@@ -178,6 +182,8 @@ def main(argv):
         k = argv.index("--min")
         mins = {key: float(v) for key, v in (x.split("=") for x in argv[k + 1].split(","))}
         argv = argv[:k] + argv[k + 2:]
+    show_misses = "--misses" in argv
+    argv = [a for a in argv if a != "--misses"]
     evidence = []
     while "--independent" in argv:
         k = argv.index("--independent")
@@ -196,7 +202,7 @@ def main(argv):
     in_sample = Tally()
     in_sample.add(letters, classify(binary, None, [p for p, _, _ in letters]))
 
-    halves = Tally()
+    halves = Tally("halves", show_misses)
     for fold in (0, 1):
         held = [letter for k, letter in enumerate(letters) if k % 2 == fold]
         held_stems = {stem for _, stem, _ in held}
@@ -206,7 +212,7 @@ def main(argv):
         halves.add(held, classify(binary, reduced, [p for p, _, _ in held]))
         print(f"half {fold}: {len(held)} letters, {len(removed)} of {len(features)} features only theirs")
 
-    one_out = Tally()
+    one_out = Tally("leave-one-out", show_misses)
     unchanged = []
     for letter in letters:
         removed = [i for i, s in enumerate(supports) if s == {letter[1]}]

@@ -207,6 +207,23 @@ TEST_F(PipelineTest, RevokeFinishesInFlightWorkAndStoresTheFinalWatermark) {
     EXPECT_EQ(source.committed().at(p1), delivered_p1);
 }
 
+// Regression (issue 11): a window kept full by inputs still waiting for a worker (slow
+// documents, or a core shared with other work) paused the partitions as if the sink were
+// blocked; a pause throws away librdkafka's prefetch, which it fetches again only at its
+// next tick, so the workers ran dry.
+TEST_F(PipelineTest, WindowFullOfQueuedWorkDoesNotPause) {
+    fake_source source;
+    fake_sink sink;
+    for (int64_t o = 0; o < 12; ++o) source.add(make_input("in", 0, o, "slow"));  // 20 ms each
+    source.assign_at_next_poll({p0});
+    pipeline p(source, sink, factory_, config(1, 4), probe_, log_);  // pause_after 5 ms
+    const auto result = run_until(p, [&] { return sink.produced().size() >= 12; });
+    EXPECT_TRUE(result.clean);
+    EXPECT_EQ(sink.produced().size(), 12u);
+    EXPECT_EQ(source.committed().at(p0), 12);
+    EXPECT_EQ(source.pause_calls(), 0u);
+}
+
 TEST_F(PipelineTest, PartitionRevokedWhilePausedIsFetchedAgainWhenReassigned) {
     fake_source source;  // like librdkafka, keeps pause flags across revoke and assign
     fake_sink sink;

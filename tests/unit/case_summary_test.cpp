@@ -120,6 +120,19 @@ TEST_F(CaseSummary, LeavesMechanismEmptyWhenLetterSaysItWasNotDocumented) {
     EXPECT_FALSE(s.patient.injury_mechanism.has_value());
 }
 
+// The pattern is only run where its first words are: in any case, and with a long s
+// (U+017F), which the pattern's case folding reads as "s".
+TEST_F(CaseSummary, FindsUnknownMechanismInAnyCaseAndWithALongS) {
+    for (const std::string_view sentence :
+         {"The MECHANISM OF INJURY is unknown.", "The mechani\xC5\xBFm of injury is unknown."}) {
+        const auto s = read(
+            "The injured worker is a 50 year old female who was injured while working as a "
+            "lift operator. " +
+            std::string(sentence));
+        EXPECT_FALSE(s.patient.injury_mechanism.has_value()) << sentence;
+    }
+}
+
 TEST_F(CaseSummary, SplitsDiagnosesList) {
     const auto s = read(
         "The injured worker is a 52-year-old male. The diagnoses were severe lumbar spinal "

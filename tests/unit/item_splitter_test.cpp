@@ -46,6 +46,38 @@ class SplitFdl : public ::testing::Test {
     imr::parse::item_splitter splitter;
 };
 
+// The decision lines are searched only near their words ("upheld", a citation label):
+// the widest gaps the patterns allow, on raw (not normalized) text, must still be read.
+TEST_F(SplitFdl, ReadsDecisionAfterLongBlankRuns) {
+    const auto out =
+        splitter.split_fdl(std::string(heading) + "Lumbar MRI:" + std::string(40, ' ') +
+                           "\n \n\f\n   Upheld   \n" + body());
+    ASSERT_EQ(out.items.size(), 1u);
+    EXPECT_EQ(out.items[0].request, "Lumbar MRI");
+    EXPECT_TRUE(out.items[0].decision_read);
+}
+
+TEST_F(SplitFdl, ReadsDamagedDecisionOfTwentyFourWideCharacters) {
+    std::string word;
+    for (int i = 0; i < 24; ++i) word += "\xE2\x82\xAC";  // 72 bytes
+    const auto out = splitter.split_fdl(std::string(heading) + "Cane:  \n \n" + word + "   \n\n " +
+                                        body().substr(1));
+    ASSERT_EQ(out.items.size(), 1u);
+    EXPECT_EQ(out.items[0].request, "Cane");
+    EXPECT_FALSE(out.items[0].decision_read);
+}
+
+// RE2 reads a long s (U+017F) as "s": "Claim\u017F" ends a decision line as "Claims" does.
+TEST_F(SplitFdl, ReadsDecisionBeforeALabelWrittenWithLongS) {
+    const auto out = splitter.split_fdl(
+        std::string(heading) +
+        "Lumbar MRI: Upheld Claim\xC5\xBF Admini\xC5\xBFtrator guideline: Decision based on "
+        "MTUS.\n\nDecision rationale: The request is not medically necessary.\n");
+    ASSERT_EQ(out.items.size(), 1u);
+    EXPECT_EQ(out.items[0].request, "Lumbar MRI");
+    EXPECT_TRUE(out.items[0].decision_read);
+}
+
 TEST_F(SplitFdl, EndsTheRequestAtARationaleThatLostItsFinalPeriod) {
     // No blank line and no final period between the rationale and the next request.
     const auto out = split(

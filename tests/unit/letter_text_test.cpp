@@ -168,6 +168,20 @@ TEST(Normalize, NormalizingTwiceChangesNothing) {
     EXPECT_EQ(normalize(once), once);
 }
 
+// Runs of plain bytes are found 16 bytes at a time: every kind of blank is put at every
+// offset of a block, with a plain byte, a space or the end of the text after it.
+TEST(Normalize, CollapsesBlanksAtEveryOffsetOfALongLine) {
+    for (const std::string blank : {" ", "  ", "\t", "\v", " \xC2\xA0", "\xE2\x80\x8B"}) {
+        for (size_t offset = 0; offset < 40; ++offset) {
+            const std::string head(offset + 1, 'a');
+            const std::string tail = "b\x01c\xC3\xA9 d e";  // a control and a UTF-8 letter
+            EXPECT_EQ(normalize(head + blank + tail + blank + "\n" + tail + " " + blank),
+                      head + " " + tail + "\n" + tail)
+                << "offset " << offset << ", blank of " << blank.size() << " bytes";
+        }
+    }
+}
+
 TEST(Flatten, FoldsLinesIntoSingleSpaces) {
     EXPECT_EQ(flatten("MRI of the\nlumbar spine\n\nis not medically necessary."),
               "MRI of the lumbar spine is not medically necessary.");

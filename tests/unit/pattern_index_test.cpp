@@ -87,6 +87,30 @@ TEST(PatternIndex, RejectsInvalidPatternNamingItsCode) {
     }
 }
 
+// Several lists read in one pass answer as each list's own index would: same codes, same
+// order, a code shared by two lists reported in both.
+TEST(PatternGroups, EachListAnswersAsItsOwnIndex) {
+    const std::vector<coded_pattern> sides = {{"right", R"(\bright\b)"}, {"left", R"(\bleft\b)"}};
+    const std::vector<coded_pattern> both = {{"knee", R"(\bknee)"}, {"left", R"(\bleft\b)"}};
+    const imr::classify::pattern_groups groups({regions, sides, {}, both});
+    for (const std::string_view text :
+         {"Neck pain, then right shoulder pain, then the left knee.", "patella", "elbow", ""}) {
+        const auto codes = groups.matching_codes(text);
+        ASSERT_EQ(codes.size(), 4u);
+        EXPECT_EQ(codes[0], pattern_index(regions).matching_codes(text)) << text;
+        EXPECT_EQ(codes[1], pattern_index(sides).matching_codes(text)) << text;
+        EXPECT_THAT(codes[2], IsEmpty());
+        EXPECT_EQ(codes[3], pattern_index(both).matching_codes(text)) << text;
+    }
+    EXPECT_THAT(groups.matching_codes("left knee")[1], ElementsAre("left"));
+    EXPECT_THAT(groups.matching_codes("left knee")[3], ElementsAre("knee", "left"));
+}
+
+TEST(PatternGroups, RejectsInvalidPatternNamingItsCode) {
+    EXPECT_THROW(imr::classify::pattern_groups({{}, {{"broken_scope", R"(a(b)"}}}),
+                 std::runtime_error);
+}
+
 TEST(WithoutCaptures, TurnsCapturingGroupsIntoNonCapturingOnes) {
     EXPECT_EQ(without_captures(R"((left|right) (knee|hip))"), R"((?:left|right) (?:knee|hip))");
 }

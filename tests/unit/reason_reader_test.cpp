@@ -3,6 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test_support.h"
+
 namespace {
 
 using imr::classify::reason_reader;
@@ -70,6 +77,18 @@ TEST(ReasonReader, ServicesOfADeniedSurgeryDependOnIt) {
                 ElementsAre("depends_on_denied_service"));
 }
 
+TEST(ReasonReader, ASurgicalReasonOnAnAccompanyingServiceIsItsDependence) {
+    const char* rationale =
+        "The patient has not failed conservative care, and there is no surgical lesion on the MRI.";
+    EXPECT_THAT(reader().read(rationale, "surgery/arthroscopic", "Right shoulder arthroscopy"),
+                ElementsAre("first_line_not_tried", "no_surgical_indication"));
+    EXPECT_THAT(reader().read(rationale, "diagnostic_testing/lab_pathology",
+                              "Associated surgical service: Labs - CBC"),
+                ElementsAre("depends_on_denied_service"));
+    EXPECT_THAT(reader().read(rationale, "surgery/adjunct_surgical_services", "Assistant surgeon"),
+                ElementsAre("depends_on_denied_service"));
+}
+
 TEST(ReasonReader, CompoundCodeOnlyForCompounds) {
     const char* rationale =
         "Any compounded product that contains at least one drug that is not recommended is not "
@@ -83,6 +102,31 @@ TEST(ReasonReader, GuidelineVerdictOnAnotherConditionIsNoMissingIndication) {
     EXPECT_THAT(reader().read("MTUS does not recommend botox for migraine headaches, as requested "
                               "in this case."),
                 ElementsAre("not_recommended_by_guideline"));
+}
+
+// tests/data/unit/reason_sentences.tsv: rationales written from REASONS.md and general
+// knowledge of utilization-review wording, never from a letter; each reads exactly its codes.
+TEST(ReasonSentences, EveryWrittenRationaleReadsExactlyItsCodes) {
+    std::istringstream lines(imr::testing::read_fixture("reason_sentences.tsv"));
+    std::string line;
+    int rationales = 0;
+    while (std::getline(lines, line)) {
+        if (line.empty() || line.front() == '#') continue;
+        std::istringstream fields(line);
+        std::string treatment, codes, rationale;
+        ASSERT_TRUE(std::getline(fields, treatment, '\t') && std::getline(fields, codes, '\t') &&
+                    std::getline(fields, rationale))
+            << line;
+        std::vector<std::string> expected;
+        std::istringstream names(codes == "-" ? "" : codes);
+        for (std::string code; std::getline(names, code, ',');) expected.push_back(code);
+        std::vector<std::string> got = reader().read(rationale, treatment == "-" ? "" : treatment);
+        std::sort(expected.begin(), expected.end());
+        std::sort(got.begin(), got.end());
+        EXPECT_EQ(got, expected) << "rationale: " << rationale;
+        ++rationales;
+    }
+    EXPECT_GE(rationales, 400);
 }
 
 }  // namespace

@@ -34,6 +34,25 @@ class pattern_index {
     std::unique_ptr<RE2::Set> anchored_;  // the same patterns, to tell which one matched
 };
 
+// Several pattern lists searched in one pass over the text (one RE2::Set for all), each
+// list answering as its own pattern_index::matching_codes would: a text read against
+// four lists is read once instead of four times. Built once; const and thread-safe
+// afterwards.
+class pattern_groups {
+  public:
+    explicit pattern_groups(const std::vector<std::vector<coded_pattern>>& groups);
+
+    // For each list, in the order given: the distinct codes of its patterns that match,
+    // in list order.
+    [[nodiscard]] std::vector<std::vector<std::string>> matching_codes(std::string_view text) const;
+
+  private:
+    std::vector<std::string> codes_;
+    std::vector<size_t> group_of_;  // per pattern of the set, its list
+    size_t groups_ = 0;
+    std::unique_ptr<RE2::Set> set_;
+};
+
 // Rewrites capturing groups as non-capturing ones, so patterns can be combined into
 // one alternation whose group number identifies the pattern.
 [[nodiscard]] std::string without_captures(std::string_view pattern);

@@ -34,6 +34,9 @@ struct sentence {
 //     specific one and is not a `condition` ("not recommended unless ...");
 //   - `reason_not CODE PATTERN`: a sentence that matches never gives CODE (a guideline's
 //     "does not recommend X for migraine" is no missing migraine);
+//   - `reason_accompanying CODE PATTERN`: on an item whose request matches (an associated
+//     surgical service, an assistant surgeon, post-operative care), CODE judges the main
+//     service, so it reads as `depends_on_denied_service`;
 //   - `reason_override A B`: an item with A loses B;
 //   - codes come out in the order of the `reason_code` lines;
 //   - `reason_only CODE PATTERN`: CODE only for a treatment ("category/subcategory") that
@@ -43,21 +46,28 @@ class reason_reader {
   public:
     explicit reason_reader(const vocabulary& words);
 
-    // `treatment` is the item's "category/subcategory".
+    // `treatment` is the item's "category/subcategory", `request` its request as written.
     [[nodiscard]] std::vector<std::string> read(std::string_view rationale,
-                                                std::string_view treatment = {}) const;
+                                                std::string_view treatment = {},
+                                                std::string_view request = {}) const;
 
   private:
+    struct sentence_codes {
+        std::vector<std::string> scopes;
+        std::vector<std::string> rules;
+        std::vector<std::string> cases;
+        std::vector<std::string> vetoes;
+    };
+    [[nodiscard]] sentence_codes read_sentence(std::string_view text) const;
     [[nodiscard]] bool generic(const std::string& code) const;
 
-    pattern_index case_codes_;
-    pattern_index rule_codes_;
-    pattern_index scopes_;
-    pattern_index vetoes_;
+    // Scopes, rule codes, case codes and vetoes, read in one pass over each sentence.
+    pattern_groups sentence_codes_;
     std::vector<std::string> generic_;
     std::vector<coded_pattern> overrides_;
     std::vector<std::string> order_;
     std::vector<std::pair<std::string, std::unique_ptr<RE2>>> treatments_;
+    std::vector<std::pair<std::string, std::unique_ptr<RE2>>> accompanying_;
 };
 
 }  // namespace imr::classify

@@ -58,7 +58,8 @@ struct vocabulary {
     std::vector<coded_pattern> reason_terms;       // {NAME} in reason patterns -> this pattern
     std::vector<coded_pattern> reason_treatments;  // code -> the treatments it can apply to
     std::vector<coded_pattern> reason_vetoes;      // code -> sentences that never give it
-    std::vector<std::string> reason_codes;         // every reason code, in reporting order
+    std::vector<coded_pattern> reason_accompanying;  // code -> requests of a dependent item
+    std::vector<std::string> reason_codes;           // every reason code, in reporting order
     std::vector<state_entry> states;
 };
 

@@ -5,11 +5,13 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "imr/core/error.h"
+#include "imr/input/pdf_text.h"
 
 namespace imr::input {
 
@@ -45,7 +47,7 @@ class pdf_sandbox {
     pdf_sandbox(const pdf_sandbox&) = delete;
     pdf_sandbox& operator=(const pdf_sandbox&) = delete;
 
-    // Page texts separated by '\f' (as extract_pdf_text), or bad_pdf / too_complex.
+    // Page texts separated by '\f' (as pdf_text_extractor), or bad_pdf / too_complex.
     [[nodiscard]] result<std::string> extract(std::string_view pdf);
 
     // The running helper's process id, 0 when none is running (tests, metrics).
@@ -64,6 +66,7 @@ class pdf_sandbox {
     pdf_budget budget_;
     pid_t pid_ = 0;
     int socket_ = -1;
+    std::unique_ptr<pdf_text_extractor> in_process_;  // without a helper program, made on first use
 };
 
 }  // namespace imr::input

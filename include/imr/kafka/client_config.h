@@ -77,6 +77,11 @@ struct group_metadata_deleter {
 using group_metadata_ptr =
     std::unique_ptr<rd_kafka_consumer_group_metadata_t, group_metadata_deleter>;
 
+struct queue_deleter {
+    void operator()(rd_kafka_queue_t* queue) const noexcept { rd_kafka_queue_destroy(queue); }
+};
+using queue_ptr = std::unique_ptr<rd_kafka_queue_t, queue_deleter>;
+
 // Builds a configuration from `props`, applied in order. Throws std::invalid_argument
 // naming the property and carrying librdkafka's reason, with the value redacted: values
 // may be credentials (sasl.password, ssl.key.password, ...).

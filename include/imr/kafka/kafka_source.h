@@ -20,10 +20,14 @@ namespace imr::kafka {
 
 // Bounds and cadence of the consumer. The prefetch bounds keep a backlog of millions of
 // messages from growing the heap: librdkafka fetches ahead until either bound is reached
-// (overshooting by at most one fetch, i.e. fetch.message.max.bytes).
+// (overshooting by at most one fetch, i.e. fetch.message.max.bytes). Both bounds apply to
+// the consumer's whole queue, not to each partition, and once one is reached librdkafka
+// looks again only at its next tick (up to 1 s): the prefetch must hold more than a
+// second of work at full speed, or the workers run dry before each refill. The bytes are
+// the bound that counts; the message count only stops small records from piling up.
 struct consumer_options {
-    int queued_max_messages_kbytes = 16384;  // 16 MiB of prefetched messages
-    int queued_min_messages = 1000;
+    int queued_max_messages_kbytes = 32768;  // 32 MiB: over 5,000 text letters
+    int queued_min_messages = 100000;
     // Stored offsets (the contiguous low watermark) are committed this often, on revoke
     // and on close.
     int auto_commit_interval_ms = 1000;
@@ -64,6 +68,8 @@ class kafka_source final : public stream::record_source {
     std::vector<stream::input_record> poll(std::size_t max_records,
                                            std::chrono::milliseconds timeout,
                                            std::size_t max_bytes) override;
+    // Called from a librdkafka thread when the consumer's queue gets a message or event.
+    bool set_wakeup(std::function<void()> wake) override;
     void pause(const std::vector<stream::topic_partition>& partitions) override;
     void resume(const std::vector<stream::topic_partition>& partitions) override;
     void store(const std::vector<stream::committed_offset>& offsets) override;
@@ -92,6 +98,7 @@ class kafka_source final : public stream::record_source {
     static void rebalance_trampoline(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                      rd_kafka_topic_partition_list_t* partitions, void* opaque);
     static void error_trampoline(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+    static void wakeup_trampoline(rd_kafka_t* rk, void* opaque);
     static void log_trampoline(const rd_kafka_t* rk, int level, const char* facility,
                                const char* message);
     static int statistics_trampoline(rd_kafka_t* rk, char* json, std::size_t json_len,
@@ -123,6 +130,8 @@ class kafka_source final : public stream::record_source {
     std::atomic<std::size_t> rebalances_{0};
     bool closed_ = false;
     bool close_abandoned_ = false;  // close ran out of time: destroy without closing again
+    std::function<void()> wake_;
+    queue_ptr consumer_queue_;  // for set_wakeup; released first thing in the destructor
     client_ptr rk_;  // last: destroyed first, while the members its callbacks use still live
 };
 

@@ -33,11 +33,22 @@ class pipeline_metrics final : public stream::pipeline_probe {
     void loop_ticked() override;
 
   private:
+    // One counter per output kind, looked up once: a labelled Add() is a hash lookup under
+    // the family's lock, and deliveries are counted once per record.
+    struct by_kind {
+        prometheus::Counter& outcome;
+        prometheus::Counter& dead_letter;
+        explicit by_kind(prometheus::Family<prometheus::Counter>& family);
+        prometheus::Counter& operator[](stream::output_kind kind) const {
+            return kind == stream::output_kind::outcome ? outcome : dead_letter;
+        }
+    };
+
     health_state& health_;
     prometheus::Counter& consumed_;
     prometheus::Counter& input_bytes_;
-    prometheus::Family<prometheus::Counter>& output_bytes_;
-    prometheus::Family<prometheus::Counter>& produce_errors_;
+    by_kind output_bytes_;
+    by_kind produce_errors_;
     prometheus::Counter& rebalances_;
     prometheus::Counter& commit_errors_;
     prometheus::Counter& stale_dropped_;

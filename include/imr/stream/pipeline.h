@@ -17,6 +17,7 @@
 #include "imr/stream/record_processor.h"
 #include "imr/stream/record_sink.h"
 #include "imr/stream/record_source.h"
+#include "imr/stream/wake_signal.h"
 #include "imr/stream/worker_pool.h"
 
 namespace imr::stream {
@@ -24,7 +25,8 @@ namespace imr::stream {
 struct pipeline_config {
     size_t workers = 1;
     // Documents taken from the source and not yet delivered. At the cap no more are taken;
-    // if the window stays full for `pause_after`, the assigned partitions are paused
+    // if the window stays full for `pause_after` with nothing left for the workers to do
+    // (the sink is what holds it up), the assigned partitions are paused
     // (polling goes on) and resume at half the cap.
     size_t max_in_flight = 1024;
     // The same window in bytes of input values: the memory bound, since documents range
@@ -85,9 +87,10 @@ class pipeline final : private rebalance_listener, private delivery_listener {
     void on_revoked(const std::vector<topic_partition>& partitions) override;
     void on_delivery(const delivery_report& report) override;
 
-    void poll_source();
+    [[nodiscard]] bool poll_source();
+    void wait_for_work();
     void accept(std::vector<input_record> records);
-    void collect(std::chrono::milliseconds wait);
+    void collect();
     void release(partition_session& session);
     void release_all();
     void apply_flow_control();
@@ -117,6 +120,9 @@ class pipeline final : private rebalance_listener, private delivery_listener {
     std::unique_ptr<record_processor> driver_processor_;  // dead letters built on the driver
     std::unique_ptr<offset_committer> own_committer_;     // when none is given: at least once
     offset_committer& committer_;
+    // The driver sleeps on this between rounds; workers and the source wake it.
+    wake_signal wake_;
+    bool source_wakes_ = false;  // the source calls wake_ when records arrive
     worker_pool pool_;
     session_map sessions_;
     bool paused_ = false;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "imr/stream/record.h"
@@ -39,6 +40,15 @@ class record_source {
     // Each record carries the generation of its partition's assignment when it was read.
     virtual std::vector<input_record> poll(size_t max_records, std::chrono::milliseconds timeout,
                                            size_t max_bytes) = 0;
+    // Asks the source to call `wake` (from any thread, a client's own included, and
+    // without calling back into the source) whenever records or events may have become
+    // ready for poll(), so that the caller can sleep on its own signal, which its workers
+    // also wake, instead of inside poll(). An empty function stops the calls. False: the
+    // source cannot, and the caller must wait inside poll() for records.
+    virtual bool set_wakeup(std::function<void()> wake) {
+        (void)wake;
+        return false;
+    }
     virtual void pause(const std::vector<topic_partition>& partitions) = 0;
     virtual void resume(const std::vector<topic_partition>& partitions) = 0;
     // Marks offsets as processed; they are committed asynchronously and on close.

@@ -13,6 +13,7 @@
 
 #include "imr/stream/record.h"
 #include "imr/stream/record_processor.h"
+#include "imr/stream/wake_signal.h"
 
 namespace imr::stream {
 
@@ -26,17 +27,20 @@ struct work_result {
 
 // Threads that run a record_processor each over submitted inputs. Submission and
 // collection happen on one (driver) thread; the pool itself does no Kafka I/O, so the
-// driver keeps all client calls and all ordering decisions.
+// driver keeps all client calls and all ordering decisions. The pool wakes the driver
+// through `wake` when it should come: when the queue of jobs runs empty (to refill it, or
+// to produce the last results at once) and when a batch of results is ready, but not for
+// every result while a backlog lasts, since the driver and a worker may share one core.
 class worker_pool {
   public:
-    worker_pool(size_t workers, const processor_factory& make_processor);
+    worker_pool(size_t workers, const processor_factory& make_processor, wake_signal& wake);
     ~worker_pool();
     worker_pool(const worker_pool&) = delete;
     worker_pool& operator=(const worker_pool&) = delete;
 
     void submit(input_record input);
-    // Finished work, waiting up to `timeout` for the first result.
-    [[nodiscard]] std::vector<work_result> take_results(std::chrono::milliseconds timeout);
+    // Finished work, without waiting.
+    [[nodiscard]] std::vector<work_result> take_results();
     // Takes back the queued (not started) inputs that `drop` selects.
     std::vector<input_record> cancel_queued(const std::function<bool(const input_record&)>& drop);
     [[nodiscard]] size_t queued() const;
@@ -46,9 +50,9 @@ class worker_pool {
   private:
     void work(record_processor& processor, std::stop_token stop);
 
+    wake_signal& wake_;
     mutable std::mutex mutex_;
     std::condition_variable_any job_ready_;
-    std::condition_variable result_ready_;
     std::deque<input_record> jobs_;
     std::vector<work_result> results_;
     size_t busy_ = 0;

@@ -38,6 +38,10 @@ constexpr char ascii_lower(char c) {
 [[nodiscard]] bool starts_with_ci(std::string_view text, std::string_view prefix);
 [[nodiscard]] bool contains_ci(std::string_view haystack, std::string_view needle);
 
+// The first position at or after `from` holding one of `bytes` (a handful), or npos;
+// 16 bytes at a time where the processor allows.
+[[nodiscard]] size_t find_any_of(std::string_view text, std::string_view bytes, size_t from = 0);
+
 [[nodiscard]] std::string_view trim(std::string_view text);
 [[nodiscard]] std::string to_lower(std::string_view text);
 
