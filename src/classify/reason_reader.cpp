@@ -140,12 +140,17 @@ std::vector<std::string> reason_reader::read(std::string_view rationale, std::st
                                              std::string_view request) const {
     std::vector<std::string> codes;
     for (const sentence& s : split_sentences(rationale)) {
-        auto [scopes, found, case_codes, vetoed] = read_sentence(s.text);
+        // Named references, not a structured binding: lambdas below capture them (C++20 as
+        // clang 14 implements it cannot capture structured bindings).
+        sentence_codes parts = read_sentence(s.text);
+        const auto& scopes = parts.scopes;
+        auto& found = parts.rules;
+        const auto& vetoed = parts.vetoes;
         if (contains(scopes, "aside")) continue;
         const bool guideline =
             s.quoted || (contains(scopes, "guideline") && !contains(scopes, "case"));
         if (!guideline) {
-            for (auto& code : case_codes) {
+            for (auto& code : parts.cases) {
                 if (!contains(found, code)) found.push_back(std::move(code));
             }
         }
