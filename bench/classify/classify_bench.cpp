@@ -1,5 +1,11 @@
 // Throughput of the engine over the reference letters, per core (single thread):
 //   Text:   normalized letter text -> outcome record (the Kafka path for text payloads)
+//   UnseenText: the same, each letter read by an engine that has never read it: a fresh
+//           engine per iteration reads every other letter first (untimed), then the rest are
+//           timed. The regex engines build their automata lazily, from the text they meet,
+//           so Text (every letter read thousands of times) flatters them; a service reads
+//           every letter once.
+//   BuildEngine: compiling the vocabulary, paid once per process.
 //   Pdf:    PDF bytes -> outcome record (extraction + classification), in-process
 //   PdfInHelper: the same with extraction in a PDF helper process under the per-document
 //           budget, as `imr-stream` runs it: the cost of the sandbox is the difference
@@ -121,6 +127,49 @@ void BM_ClassifyText(benchmark::State& state) {
     run_documents(state, c.texts, c.text_bytes);
 }
 BENCHMARK(BM_ClassifyText)->Unit(benchmark::kMicrosecond);
+
+void BM_ClassifyUnseenText(benchmark::State& state) {
+    const corpus& c = load_corpus();
+    std::vector<std::string> seen;
+    std::vector<std::string> unseen;
+    size_t unseen_bytes = 0;
+    for (size_t i = 0; i < c.texts.size(); ++i) {
+        if (i % 2 == 0) {
+            seen.push_back(c.texts[i]);
+        } else {
+            unseen.push_back(c.texts[i]);
+            unseen_bytes += c.texts[i].size();
+        }
+    }
+    const imr::classify::vocabulary words = imr::classify::builtin_vocabulary();
+    imr::null_classification_probe probe;
+    for (auto _ : state) {
+        state.PauseTiming();
+        const imr::engine fresh(words);
+        imr::document_classifier classifier(fresh, {}, probe);
+        if (!verify(state, classifier, seen)) return;
+        state.ResumeTiming();
+        for (const auto& text : unseen) {
+            auto result = classifier.classify(text, {});
+            benchmark::DoNotOptimize(result.json.data());
+        }
+    }
+    const auto per_iteration = static_cast<int64_t>(unseen.size());
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * per_iteration);
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * unseen_bytes));
+    state.counters["letters"] = static_cast<double>(unseen.size());
+}
+BENCHMARK(BM_ClassifyUnseenText)->Unit(benchmark::kMillisecond);
+
+// What every process pays once before its first letter: compiling the vocabulary.
+void BM_BuildEngine(benchmark::State& state) {
+    const imr::classify::vocabulary words = imr::classify::builtin_vocabulary();
+    for (auto _ : state) {
+        const imr::engine fresh(words);
+        benchmark::DoNotOptimize(&fresh);
+    }
+}
+BENCHMARK(BM_BuildEngine)->Unit(benchmark::kMillisecond);
 
 // The letters bench/stream/run_throughput.sh publishes: its pipeline efficiency is the stream's
 // rate over this one, measured on the same core.

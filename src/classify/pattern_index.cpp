@@ -8,34 +8,17 @@
 namespace imr::classify {
 
 std::string without_captures(std::string_view pattern) {
-    std::string out;
-    out.reserve(pattern.size() + 16);
-    bool in_class = false;
-    for (size_t i = 0; i < pattern.size(); ++i) {
-        const char c = pattern[i];
-        if (c == '\\' && i + 1 < pattern.size()) {
-            out += c;
-            out += pattern[++i];
-            continue;
-        }
-        if (in_class) {
-            in_class = c != ']';
-        } else if (c == '[') {
-            in_class = true;
-        } else if (c == '(' && (i + 1 >= pattern.size() || pattern[i + 1] != '?')) {
+    return rewrite_syntax(pattern, [&](size_t at, std::string& out) -> size_t {
+        if (pattern[at] != '(') return 0;
+        if (at + 1 >= pattern.size() || pattern[at + 1] != '?') {
             out += "(?:";
-            continue;
-        } else if (c == '(' && pattern.substr(i, 4) == "(?P<") {
-            const size_t close = pattern.find('>', i);
-            if (close != std::string_view::npos) {
-                out += "(?:";
-                i = close;  // drop the name: a named group captures too
-                continue;
-            }
+            return 1;
         }
-        out += c;
-    }
-    return out;
+        const size_t close = pattern.find('>', at);
+        if (pattern.substr(at, 4) != "(?P<" || close == std::string_view::npos) return 0;
+        out += "(?:";  // drop the name: a named group captures too
+        return close + 1 - at;
+    });
 }
 
 namespace {
@@ -50,6 +33,15 @@ void add_pattern(RE2::Set& set, const coded_pattern& entry) {
 // Lists a code once: several patterns may share it.
 void add_distinct(std::vector<std::string>& out, const std::string& code) {
     if (std::find(out.begin(), out.end(), code) == out.end()) out.push_back(code);
+}
+
+// Every list's patterns, list after list.
+std::vector<std::string> patterns_of(const std::vector<std::vector<coded_pattern>>& groups) {
+    std::vector<std::string> patterns;
+    for (const auto& group : groups) {
+        for (const auto& entry : group) patterns.push_back(entry.pattern);
+    }
+    return patterns;
 }
 
 }  // namespace
@@ -111,25 +103,19 @@ std::vector<std::string> pattern_index::codes_by_position(std::string_view text)
 }
 
 pattern_groups::pattern_groups(const std::vector<std::vector<coded_pattern>>& groups)
-    : groups_(groups.size()),
-      set_(std::make_unique<RE2::Set>(case_insensitive_options(), RE2::UNANCHORED)) {
+    : groups_(groups.size()), set_(patterns_of(groups)) {
     for (size_t group = 0; group < groups.size(); ++group) {
         for (const auto& entry : groups[group]) {
-            add_pattern(*set_, entry);
             codes_.push_back(entry.code);
             group_of_.push_back(group);
         }
     }
-    if (!set_->Compile()) throw std::runtime_error("pattern set too large");
 }
 
 std::vector<std::vector<std::string>> pattern_groups::matching_codes(std::string_view text) const {
     std::vector<std::vector<std::string>> codes(groups_);
-    std::vector<int> hits;
-    if (codes_.empty() || !set_match(*set_, text, &hits)) return codes;
     // Patterns are numbered list after list, so ascending hits keep each list's order.
-    std::sort(hits.begin(), hits.end());
-    for (const int hit : hits) {
+    for (const int hit : set_.matches(text)) {
         const auto pattern = static_cast<size_t>(hit);
         add_distinct(codes[group_of_[pattern]], codes_[pattern]);
     }

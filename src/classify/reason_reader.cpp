@@ -41,7 +41,8 @@ bool starts_sentence(char c) {
     return text::is_upper(c) || text::is_digit(c) || c == '"' || c == '(' || c == '\xE2';
 }
 
-// Splices the named terms into every pattern: "{NEG}" reads as the negation term.
+}  // namespace
+
 std::vector<coded_pattern> with_terms(std::vector<coded_pattern> patterns,
                                       const std::vector<coded_pattern>& terms) {
     for (auto& entry : patterns) {
@@ -55,8 +56,6 @@ std::vector<coded_pattern> with_terms(std::vector<coded_pattern> patterns,
     }
     return patterns;
 }
-
-}  // namespace
 
 std::vector<sentence> split_sentences(std::string_view text) {
     std::vector<sentence> out;

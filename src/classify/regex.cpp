@@ -43,6 +43,22 @@ bool set_match(const RE2::Set& set, std::string_view text, std::vector<int>* hit
     return matched;
 }
 
+size_t end_of_escape_or_class(std::string_view pattern, size_t at) {
+    if (pattern[at] == '\\') return std::min(at + 2, pattern.size());
+    if (pattern[at] != '[') return at;
+    size_t i = at + 1;
+    if (i < pattern.size() && pattern[i] == '^') ++i;
+    if (i < pattern.size() && pattern[i] == ']') ++i;  // "[]a]": a ']' first is a member
+    for (; i < pattern.size(); ++i) {
+        if (pattern[i] == '\\') {
+            ++i;
+        } else if (pattern[i] == ']') {
+            return i + 1;
+        }
+    }
+    return pattern.size();
+}
+
 std::string word_alternation(const std::vector<std::string>& words) {
     std::string pattern = R"(\b()";
     for (size_t i = 0; i < words.size(); ++i) {

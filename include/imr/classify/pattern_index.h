@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "imr/classify/screened_set.h"
 #include "imr/classify/vocabulary.h"
 
 namespace imr::classify {
@@ -34,10 +35,9 @@ class pattern_index {
     std::unique_ptr<RE2::Set> anchored_;  // the same patterns, to tell which one matched
 };
 
-// Several pattern lists searched in one pass over the text (one RE2::Set for all), each
-// list answering as its own pattern_index::matching_codes would: a text read against
-// four lists is read once instead of four times. Built once; const and thread-safe
-// afterwards.
+// Several pattern lists searched together (one screened_set for all), each list answering
+// as its own pattern_index::matching_codes would: the required words of all the lists are
+// looked for in one pass. Built once; const and thread-safe afterwards.
 class pattern_groups {
   public:
     explicit pattern_groups(const std::vector<std::vector<coded_pattern>>& groups);
@@ -50,7 +50,7 @@ class pattern_groups {
     std::vector<std::string> codes_;
     std::vector<size_t> group_of_;  // per pattern of the set, its list
     size_t groups_ = 0;
-    std::unique_ptr<RE2::Set> set_;
+    screened_set set_;
 };
 
 // Rewrites capturing groups as non-capturing ones, so patterns can be combined into

@@ -22,6 +22,10 @@ struct sentence {
 // parentheses) before a capital, a quote or a digit, except after abbreviations.
 [[nodiscard]] std::vector<sentence> split_sentences(std::string_view text);
 
+// Splices the named terms into every pattern: "{NEG}" reads as the negation term.
+[[nodiscard]] std::vector<coded_pattern> with_terms(std::vector<coded_pattern> patterns,
+                                                    const std::vector<coded_pattern>& terms);
+
 // Reads the reason codes a decision rationale gives, sentence by sentence
 // (data/vocabulary/reasons.tsv):
 //   - `reason_scope aside` sentences give nothing (citation lines, conclusions, asides

@@ -31,6 +31,31 @@ void check_set_match(bool matched, const RE2::Set::ErrorInfo& info);
 // RE2::Set::Match that throws match_error instead of reporting a failure as no match.
 [[nodiscard]] bool set_match(const RE2::Set& set, std::string_view text, std::vector<int>* hits);
 
+// Where an escape ("\\{") or a character class ("[^.;]", "[]a]") that starts at pattern[at]
+// ends, or `at` if neither starts there: rewriting a pattern's syntax must copy these whole.
+[[nodiscard]] size_t end_of_escape_or_class(std::string_view pattern, size_t at);
+
+// A copy of pattern in which `rewrite(at, out)` may replace the syntax at pattern[at]
+// (never inside an escape or a character class): it appends to out and returns how many
+// characters of the pattern it stands for, or returns 0 to have pattern[at] copied.
+template <typename Rewrite>
+[[nodiscard]] std::string rewrite_syntax(std::string_view pattern, Rewrite rewrite) {
+    std::string out;
+    out.reserve(pattern.size() + 16);
+    for (size_t i = 0; i < pattern.size();) {
+        const size_t literal_end = end_of_escape_or_class(pattern, i);
+        if (literal_end > i) {
+            out.append(pattern.substr(i, literal_end - i));
+            i = literal_end;
+        } else if (const size_t consumed = rewrite(i, out); consumed > 0) {
+            i += consumed;
+        } else {
+            out += pattern[i++];
+        }
+    }
+    return out;
+}
+
 // `\b(?:a|b|c)\b` over literal words, each escaped; multi-word names keep their spaces.
 [[nodiscard]] std::string word_alternation(const std::vector<std::string>& words);
 

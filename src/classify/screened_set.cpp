@@ -1,0 +1,99 @@
+#include "imr/classify/screened_set.h"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "imr/classify/regex.h"
+
+namespace imr::classify {
+
+namespace {
+
+// Length of a repetition "{m,n}" starting at pattern[at] ('{'), or 0 if there is none
+// there ("{" alone, "{n}", "{m,}" are left as they are). Sets lower to "m".
+size_t bounded_repetition(std::string_view pattern, size_t at, std::string_view* lower) {
+    size_t i = at + 1;
+    const auto digits = [&] {
+        const size_t start = i;
+        while (i < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[i]))) ++i;
+        return pattern.substr(start, i - start);
+    };
+    *lower = digits();
+    if (lower->empty() || i >= pattern.size() || pattern[i] != ',') return 0;
+    ++i;
+    if (digits().empty() || i >= pattern.size() || pattern[i] != '}') return 0;
+    return i + 1 - at;
+}
+
+// Words shorter than this ("no", "of") occur in nearly every sentence and would screen
+// nothing out; a pattern left without a longer required word is always searched.
+constexpr int min_word_length = 3;
+
+// The required words as case-insensitive literals, searched in one pass: a set of literals
+// has about as many DFA states as letters in its words, so it stays small and warm.
+std::unique_ptr<RE2::Set> literal_set(const std::vector<std::string>& words) {
+    if (words.empty()) return nullptr;
+    auto set = std::make_unique<RE2::Set>(case_insensitive_options(), RE2::UNANCHORED);
+    for (const auto& word : words) {
+        std::string error;
+        if (set->Add(RE2::QuoteMeta(word), &error) < 0) {
+            throw std::runtime_error("required word: " + error);
+        }
+    }
+    if (!set->Compile()) throw std::runtime_error("required-word set too large");
+    return set;
+}
+
+}  // namespace
+
+std::string without_upper_bounds(std::string_view pattern) {
+    return rewrite_syntax(pattern, [&](size_t at, std::string& out) -> size_t {
+        std::string_view lower;
+        const size_t length = pattern[at] == '{' ? bounded_repetition(pattern, at, &lower) : 0;
+        if (length > 0) out += lower == "0" ? std::string("*") : "{" + std::string(lower) + ",}";
+        return length;
+    });
+}
+
+screened_set::screened_set(const std::vector<std::string>& patterns)
+    : filter_(std::make_unique<re2::FilteredRE2>(min_word_length)) {
+    for (const auto& pattern : patterns) {
+        auto exact = compile_pattern(pattern);  // throws, naming the pattern, if it is bad
+        const std::string screen = without_upper_bounds(pattern);
+        int id = 0;
+        if (filter_->Add(screen, case_insensitive_options(), &id) != RE2::NoError) {
+            throw std::runtime_error("bad pattern \"" + screen + "\"");
+        }
+        exact_.push_back(screen == pattern ? nullptr : std::move(exact));
+    }
+    std::vector<std::string> words;
+    if (!patterns.empty()) filter_->Compile(&words);
+    words_ = literal_set(words);
+}
+
+screened_set::~screened_set() = default;
+screened_set::screened_set(screened_set&&) noexcept = default;
+screened_set& screened_set::operator=(screened_set&&) noexcept = default;
+
+std::vector<int> screened_set::matches(std::string_view text) const {
+    std::vector<int> hits;
+    if (exact_.empty()) return hits;
+    std::vector<int> words;
+    if (words_) {
+        RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+        check_set_match(words_->Match(text, &words, &info), info);
+    }
+    const re2::StringPiece piece(text.data(), text.size());
+    filter_->AllMatches(piece, words, &hits);
+    hits.erase(std::remove_if(hits.begin(), hits.end(),
+                              [&](int hit) {
+                                  const auto& exact = exact_[static_cast<size_t>(hit)];
+                                  return exact && !RE2::PartialMatch(piece, *exact);
+                              }),
+               hits.end());
+    std::sort(hits.begin(), hits.end());
+    return hits;
+}
+
+}  // namespace imr::classify
