@@ -59,13 +59,13 @@ std::string without_upper_bounds(std::string_view pattern) {
 screened_set::screened_set(const std::vector<std::string>& patterns)
     : filter_(std::make_unique<re2::FilteredRE2>(min_word_length)) {
     for (const auto& pattern : patterns) {
-        auto exact = compile_pattern(pattern);  // throws, naming the pattern, if it is bad
         const std::string screen = without_upper_bounds(pattern);
         int id = 0;
         if (filter_->Add(screen, case_insensitive_options(), &id) != RE2::NoError) {
-            throw std::runtime_error("bad pattern \"" + screen + "\"");
+            (void)compile_pattern(pattern);  // throws with RE2's reason
+            throw std::runtime_error("bad pattern \"" + pattern + "\"");
         }
-        exact_.push_back(screen == pattern ? nullptr : std::move(exact));
+        exact_.push_back(screen == pattern ? nullptr : compile_pattern(pattern));
     }
     std::vector<std::string> words;
     if (!patterns.empty()) filter_->Compile(&words);
