@@ -12,6 +12,10 @@
 #   --keep         leave a broker this script started running, with its data
 #   --fresh-ids    wrap every letter in a JSON envelope with its own id (bench-<i>; PDFs as
 #                  pdf_base64), so a large replay (e.g. -n 1000000) is that many distinct documents
+#   --unseen       texts only: every letter a variant the engine has not read before (about one
+#                  word in eight of a seed letter replaced by a word drawn from the seeds; 20,000
+#                  variants, then cycled), as a service meets them; without it the few seed
+#                  letters repeat and every regex automaton the engine builds stays warm
 #   --pin          pin imr-stream to core 0 and the broker to core 1 (taskset), and measure the
 #                  engine alone on core 0 on the same letters (classify_bench SeedTexts): prints
 #                  the pipeline efficiency, stream letters/s over engine letters/s (use --workers 1)
@@ -51,6 +55,7 @@ workers=0
 keep=0
 pin=0
 fresh_ids=0
+unseen=0
 binary=""
 svg=""
 run_args=()
@@ -63,6 +68,7 @@ while (($#)); do
         --keep) keep=1; shift ;;
         --pin) pin=1; shift ;;
         --fresh-ids) fresh_ids=1; shift ;;
+        --unseen) unseen=1; shift ;;
         --svg) svg=${2:?}; shift 2 ;;
         --) shift; run_args=("$@"); break ;;
         -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
@@ -70,6 +76,10 @@ while (($#)); do
     esac
 done
 [[ $count =~ ^[1-9][0-9]*$ ]] || { echo "run_throughput: bad -n '$count'" >&2; exit 2; }
+((unseen && (with_pdf || pin))) && {
+    echo "run_throughput: --unseen varies text letters; --pdf and --pin's engine figure use the letters as they are" >&2
+    exit 2
+}
 binary=$(find_binary "$binary")
 [[ -n $binary && -x $binary ]] || { echo "run_throughput: no imr-stream binary (build it or pass --binary)" >&2; exit 2; }
 for tool in kcat python3 curl; do
@@ -99,10 +109,10 @@ create_topics "$in_topic:6" "$out_topic:6" "$dlq_topic:1" "$copy_topic:6"
 # Record separator: one byte (\x1e) for texts (kcat splits fast on it); for PDFs, which may contain
 # any byte, a 16-byte separator that no corpus file contains (kcat's multi-byte split is slower).
 letters="$work/letters.bin"
-delim_hex=$(python3 - "$corpus" "$count" "$with_pdf" "$letters" "$fresh_ids" <<'EOF'
-import base64, json, pathlib, secrets, sys
+delim_hex=$(python3 - "$corpus" "$count" "$with_pdf" "$letters" "$fresh_ids" "$unseen" <<'EOF'
+import base64, json, pathlib, random, re, secrets, sys
 corpus, count, with_pdf, out = pathlib.Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4]
-fresh_ids = sys.argv[5] == "1"
+fresh_ids, unseen = sys.argv[5] == "1", sys.argv[6] == "1"
 files = sorted((corpus / "seeds").glob("*.txt"))
 if with_pdf:
     files += sorted((corpus / "dwc-2016-2017").glob("*.pdf"))
@@ -116,12 +126,31 @@ if with_pdf or any(delim in d for d in data):
         delim = b"\x1e" + bytes(1 + secrets.randbelow(255) for _ in range(14)) + b"\x1e"
         if not any(delim in d for d in data):
             break
+if unseen:
+    # Words of four or more lower-case letters may be replaced; headers, dates, numbers and
+    # decision words in capitals stay, so most variants still classify.
+    word = re.compile(rb"(?<![A-Za-z])[a-z]{4,}(?![A-Za-z])")
+    pieces = [word.split(d) for d in data]
+    words = [[m.group() for m in word.finditer(d)] for d in data]
+    pool = sorted({w for ws in words for w in ws})
+
+def variant(i):
+    seed = i % len(data)
+    if not unseen:
+        return data[seed]
+    rng = random.Random(i % 20000)
+    out = [pieces[seed][0]]
+    for w, rest in zip(words[seed], pieces[seed][1:]):
+        out.append(rng.choice(pool) if rng.random() < 0.125 else w)
+        out.append(rest)
+    return b"".join(out)
+
 with open(out, "wb") as f:
     for i in range(count):
         if i:
             f.write(delim)
         f.write(b"k%d\x1f" % i)
-        letter = data[i % len(data)]
+        letter = variant(i)
         if fresh_ids:
             body = ({"pdf_base64": base64.b64encode(letter).decode()} if letter.startswith(b"%PDF")
                     else {"text": letter.decode("utf-8")})
