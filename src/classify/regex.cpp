@@ -13,9 +13,9 @@ RE2::Options case_insensitive_options() {
     return options;
 }
 
-std::unique_ptr<RE2> compile_pattern(std::string_view pattern) {
-    auto compiled = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()),
-                                          case_insensitive_options());
+std::unique_ptr<RE2> compile_pattern(std::string_view pattern, const RE2::Options& options) {
+    auto compiled =
+        std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
     if (!compiled->ok()) {
         throw std::runtime_error("bad pattern \"" + std::string(pattern) +
                                  "\": " + compiled->error());

@@ -16,7 +16,8 @@ namespace imr::classify {
 [[nodiscard]] RE2::Options case_insensitive_options();
 
 // Compiles or throws std::runtime_error with RE2's message: patterns are start-up data.
-[[nodiscard]] std::unique_ptr<RE2> compile_pattern(std::string_view pattern);
+[[nodiscard]] std::unique_ptr<RE2> compile_pattern(
+    std::string_view pattern, const RE2::Options& options = case_insensitive_options());
 
 // RE2::Set::Match answers false both for "nothing matched" and for a failure (its DFA
 // out of memory on a large text): a failure must never pass for "no pattern applies".
