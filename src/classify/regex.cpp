@@ -59,6 +59,31 @@ size_t end_of_escape_or_class(std::string_view pattern, size_t at) {
     return pattern.size();
 }
 
+std::vector<std::string> top_level_alternatives(std::string_view pattern) {
+    std::vector<std::string> alternatives;
+    bool sets_flags = false;
+    int depth = 0;
+    std::string last = rewrite_syntax(pattern, [&](size_t at, std::string& out) -> size_t {
+        const char c = pattern[at];
+        if (c == '(') {
+            ++depth;
+            const std::string_view after = pattern.substr(at + 1, 2);
+            sets_flags = sets_flags || (after.size() == 2 && after[0] == '?' && after[1] != ':' &&
+                                        after[1] != 'P');
+        } else if (c == ')') {
+            --depth;
+        } else if (c == '|' && depth == 0) {
+            alternatives.push_back(std::move(out));
+            out.clear();
+            return 1;
+        }
+        return 0;
+    });
+    alternatives.push_back(std::move(last));
+    if (sets_flags) return {std::string(pattern)};
+    return alternatives;
+}
+
 std::string word_alternation(const std::vector<std::string>& words) {
     std::string pattern = R"(\b()";
     for (size_t i = 0; i < words.size(); ++i) {

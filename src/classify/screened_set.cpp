@@ -57,6 +57,24 @@ std::unique_ptr<RE2::Set> literal_set(const std::vector<std::string>& words) {
     return set;
 }
 
+// A pattern as at most two: its top-level alternatives without bounded repetitions, which
+// need no confirmation, and those with them, confirmed with a smaller exact pattern.
+std::vector<std::string> split_by_bounds(const std::string& pattern) {
+    std::string unbounded;
+    std::string bounded;
+    for (const auto& alternative : top_level_alternatives(pattern)) {
+        std::string& part = without_upper_bounds(alternative) == alternative ? unbounded : bounded;
+        if (!part.empty()) part += '|';
+        part += alternative;
+    }
+    std::vector<std::string> parts;
+    for (auto* part : {&unbounded, &bounded}) {
+        if (!part->empty()) parts.push_back(std::move(*part));
+    }
+    if (parts.empty()) parts.push_back(pattern);  // "" matches everywhere: keep it whole
+    return parts;
+}
+
 }  // namespace
 
 std::string without_upper_bounds(std::string_view pattern) {
@@ -69,19 +87,26 @@ std::string without_upper_bounds(std::string_view pattern) {
 }
 
 screened_set::screened_set(const std::vector<std::string>& patterns)
-    : filter_(std::make_unique<re2::FilteredRE2>(min_word_length)) {
-    for (const auto& pattern : patterns) {
-        const std::string screen = without_upper_bounds(pattern);
-        int id = 0;
-        if (filter_->Add(screen, pattern_options(), &id) != RE2::NoError) {
-            (void)compile_pattern(pattern);  // throws with RE2's reason
-            throw std::runtime_error("bad pattern \"" + pattern + "\" (too large?)");
+    : size_(patterns.size()), filter_(std::make_unique<re2::FilteredRE2>(min_word_length)) {
+    for (size_t index = 0; index < patterns.size(); ++index) {
+        for (auto& part : split_by_bounds(patterns[index])) {
+            add_entry(patterns[index], index, std::move(part));
         }
-        exact_.push_back(screen == pattern ? nullptr : compile_pattern(pattern, pattern_options()));
     }
     std::vector<std::string> words;
-    if (!patterns.empty()) filter_->Compile(&words);
+    if (!owner_.empty()) filter_->Compile(&words);
     words_ = literal_set(words);
+}
+
+void screened_set::add_entry(const std::string& pattern, size_t owner, std::string part) {
+    const std::string screen = without_upper_bounds(part);
+    int id = 0;
+    if (filter_->Add(screen, pattern_options(), &id) != RE2::NoError) {
+        (void)compile_pattern(pattern);  // throws with RE2's reason
+        throw std::runtime_error("bad pattern \"" + pattern + "\" (too large?)");
+    }
+    exact_.push_back(screen == part ? nullptr : compile_pattern(part, pattern_options()));
+    owner_.push_back(owner);
 }
 
 screened_set::~screened_set() = default;
@@ -89,23 +114,24 @@ screened_set::screened_set(screened_set&&) noexcept = default;
 screened_set& screened_set::operator=(screened_set&&) noexcept = default;
 
 std::vector<int> screened_set::matches(std::string_view text) const {
-    std::vector<int> hits;
-    if (exact_.empty()) return hits;
+    std::vector<int> found;
+    if (owner_.empty()) return found;
     std::vector<int> words;
     if (words_) {
         RE2::Set::ErrorInfo info{RE2::Set::kNoError};
         check_set_match(words_->Match(text, &words, &info), info);
     }
     const re2::StringPiece piece(text.data(), text.size());
-    filter_->AllMatches(piece, words, &hits);
-    hits.erase(std::remove_if(hits.begin(), hits.end(),
-                              [&](int hit) {
-                                  const auto& exact = exact_[static_cast<size_t>(hit)];
-                                  return exact && !RE2::PartialMatch(piece, *exact);
-                              }),
-               hits.end());
-    std::sort(hits.begin(), hits.end());
-    return hits;
+    std::vector<int> entries;
+    filter_->AllMatches(piece, words, &entries);
+    for (const int entry : entries) {
+        const auto& exact = exact_[static_cast<size_t>(entry)];
+        if (exact && !RE2::PartialMatch(piece, *exact)) continue;
+        found.push_back(static_cast<int>(owner_[static_cast<size_t>(entry)]));
+    }
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    return found;
 }
 
 }  // namespace imr::classify

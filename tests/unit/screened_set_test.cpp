@@ -41,6 +41,20 @@ TEST(WithoutUpperBounds, LeavesWhatIsNoBoundedRepetition) {
     EXPECT_EQ(without_upper_bounds("a{,3}{x"), "a{,3}{x");          // no lower bound: literal
 }
 
+TEST(TopLevelAlternatives, SplitsOnlyOutsideGroupsClassesAndEscapes) {
+    EXPECT_THAT(imr::classify::top_level_alternatives(R"(a|b(c|d)|[|]\||e)"),
+                ElementsAre("a", "b(c|d)", R"([|]\|)", "e"));
+    EXPECT_THAT(imr::classify::top_level_alternatives("(?i)a|b"), ElementsAre("(?i)a|b"));
+    EXPECT_THAT(imr::classify::top_level_alternatives("(?:a|b)"), ElementsAre("(?:a|b)"));
+}
+
+TEST(ScreenedSet, ReportsAPatternOnceWhicheverOfItsAlternativesMatch) {
+    // One alternative needs no confirmation, the other does; both match here.
+    const screened_set set({R"(\bpatient\b|\bnot\b[^.]{0,10}\bhelpful\b)", R"(\bnever\b)"});
+    EXPECT_THAT(set.matches("The patient found it not helpful."), ElementsAre(0));
+    EXPECT_THAT(set.matches("It was not at all, never, helpful."), ElementsAre(1));
+}
+
 TEST(ScreenedSet, ConfirmsTheExactBoundOfAGap) {
     const screened_set set({R"(\bnot\b[^.;]{0,20}\bhelpful\b)"});
     EXPECT_THAT(set.matches("It was not really helpful."), ElementsAre(0));

@@ -57,6 +57,10 @@ template <typename Rewrite>
     return out;
 }
 
+// The top-level alternatives of pattern ("a|b(c|d)" gives "a" and "b(c|d)"); the pattern
+// whole if it sets flags ("(?i)..."), which would then apply to the first one only.
+[[nodiscard]] std::vector<std::string> top_level_alternatives(std::string_view pattern);
+
 // `\b(?:a|b|c)\b` over literal words, each escaped; multi-word names keep their spaces.
 [[nodiscard]] std::string word_alternation(const std::vector<std::string>& words);
 

@@ -42,9 +42,15 @@ class screened_set {
     [[nodiscard]] std::vector<int> matches(std::string_view text) const;
 
   private:
-    std::unique_ptr<re2::FilteredRE2> filter_;  // the patterns without upper bounds
+    // A pattern enters as up to two entries: its alternatives without bounded repetitions,
+    // and the others, so that only the latter need confirming.
+    void add_entry(const std::string& pattern, size_t owner, std::string part);
+
+    size_t size_ = 0;
+    std::unique_ptr<re2::FilteredRE2> filter_;  // the entries without upper bounds
     std::unique_ptr<RE2::Set> words_;           // their required words; null if none
-    std::vector<std::unique_ptr<RE2>> exact_;   // per pattern; null when unbounded is exact
+    std::vector<std::unique_ptr<RE2>> exact_;   // per entry; null when unbounded is exact
+    std::vector<size_t> owner_;                 // per entry, its pattern
 };
 
 // The pattern with every bounded repetition "{m,n}" made unbounded ("{m,}", "*" for m = 0):
