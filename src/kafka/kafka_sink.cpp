@@ -234,6 +234,7 @@ rd_kafka_resp_err_t kafka_sink::enqueue(const stream::output_record& record,
     const std::size_t key_size = record.key ? record.key->size() : 0;
     // Likewise a null value stays null (a dead letter of a null input).
     const void* value = record.value.is_null() ? nullptr : record.value.data();
+    token->produced_at = clock::now();
     // RD_KAFKA_MSG_F_COPY: the caller's record may go away as soon as we return.
     const auto err = rd_kafka_producev(
         rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
@@ -392,6 +393,8 @@ void kafka_sink::report(delivery_token& token, bool delivered, std::string error
     report.bytes = token.bytes;
     report.source_timestamp_ms = token.source_timestamp_ms;
     report.delivered = delivered;
+    report.since_produce =
+        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - token.produced_at);
     report.refused = refused;
     report.error = std::move(error);
     try {
