@@ -19,7 +19,12 @@
 # join would wait for it), then bench's paced_producer offers R letters/s for W + S seconds.
 # Latency of a letter = the outcome's append time - the input record's timestamp (the outcome's
 # source.timestamp_ms); letters offered in the first W seconds are left out. Prints p50, p90,
-# p99, p99.9 and max.
+# p99, p99.9 and max, the machine's load average before and after (the machine may be shared),
+# and where the time went: the service's own imr_stage_latency_seconds histograms (fetch:
+# input timestamp to taken by the service; queue: to a worker; process; release: to the
+# producer; acknowledge: to the delivery report), scraped at the end of the warm-up and at
+# the end, so the difference covers about the measured letters; a stage's p50 and p99 are
+# interpolated within its histogram's buckets, as Prometheus' histogram_quantile does.
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
@@ -80,6 +85,10 @@ for _ in $(seq 1 600); do
 done
 assigned || { say "imr-stream did not get the 6 input partitions in 60 s"; exit 1; }
 say "offering $rate letters/s for $warmup s (warm-up, left out) + $seconds s"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+scrape() { curl -sf "http://127.0.0.1:$metrics_port/metrics" | grep '^imr_stage_latency_seconds' >"$1" || true; }
+(sleep "$warmup" && scrape "$work/stages-warm.prom") &
+scraper_pid=$!
 "$producer" "$brokers" "$in_topic" "$rate" "$(python3 -c "print($warmup + $seconds)")" "${letters[@]}" >&2
 count=$(end_offsets "$in_topic" 6)
 deadline=$((SECONDS + 300))
@@ -88,14 +97,18 @@ while (($(end_offsets "$out_topic" 6) + $(end_offsets "$dlq_topic" 1) < count));
     sleep 0.3
 done
 hwm_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$service_pid/status")
+wait "$scraper_pid" || true
+scrape "$work/stages-end.prom"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 kill -TERM "$service_pid"
 wait "$service_pid" || true
 service_pid=""
 
 kcat -C -b "$brokers" -t "$out_topic" -o beginning -e -q -f '%T\t%s\n' >"$work/outcomes.tsv"
-python3 - "$work/outcomes.tsv" "$rate" "$seconds" "$hwm_kb" "$svg" "$with_pdf" "$warmup" <<'EOF'
-import json, math, sys
-path, rate, seconds, hwm_kb, svg, with_pdf, warmup = sys.argv[1:]
+python3 - "$work/outcomes.tsv" "$rate" "$seconds" "$hwm_kb" "$svg" "$with_pdf" "$warmup" \
+    "$work/stages-warm.prom" "$work/stages-end.prom" "$load_before" "$load_after" <<'EOF'
+import json, math, os, re, sys
+path, rate, seconds, hwm_kb, svg, with_pdf, warmup, warm_prom, end_prom, load_before, load_after = sys.argv[1:]
 pairs = []
 for line in open(path, encoding="utf-8"):
     appended, _, value = line.rstrip("\n").partition("\t")
@@ -111,6 +124,50 @@ print(f"\n{len(lat)} outcomes at {rate} letters/s offered for {seconds} s ({kind
 print("| offered letters/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |")
 print("|---|---|---|---|---|---|")
 print(f"| {rate} | {pct(50)} | {pct(90)} | {pct(99)} | {pct(99.9)} | {lat[-1]} |")
+print(f"load average (1, 5, 15 min) before: {load_before}, after: {load_after}")
+
+def histograms(file):
+    """{stage: ({le: cumulative count}, sum)} from imr_stage_latency_seconds lines."""
+    out = {}
+    if not os.path.exists(file):
+        return out
+    for line in open(file):
+        m = re.match(r'imr_stage_latency_seconds_(bucket|sum|count)\{(.*)\} (\S+)$', line.strip())
+        if not m:
+            continue
+        kind, labels, value = m.group(1), dict(re.findall(r'(\w+)="([^"]*)"', m.group(2))), float(m.group(3))
+        buckets, total = out.setdefault(labels["stage"], ({}, [0.0]))
+        if kind == "bucket":
+            buckets[float(labels["le"])] = value
+        elif kind == "sum":
+            total[0] = value
+    return out
+
+warm, end = histograms(warm_prom), histograms(end_prom)
+if end:
+    print("\nwhere the time went (the service's stage histograms, measured letters only):")
+    print("| stage | letters | mean ms | p50 ms | p99 ms |")
+    print("|---|---|---|---|---|")
+    for stage in ("fetch", "queue", "process", "release", "acknowledge"):
+        if stage not in end:
+            continue
+        buckets, total = end[stage]
+        before, before_total = warm.get(stage, ({}, [0.0]))
+        counts = {le: n - before.get(le, 0) for le, n in buckets.items()}
+        n = counts.get(math.inf, 0)
+        if n <= 0:
+            continue
+        def quantile(q):  # as Prometheus' histogram_quantile: linear within the bucket
+            lower, below = 0.0, 0.0
+            for le in sorted(counts):
+                if counts[le] >= q * n:
+                    if le == math.inf:
+                        return f"> {lower * 1000:g}"
+                    share = (q * n - below) / (counts[le] - below) if counts[le] > below else 1
+                    return f"{(lower + (le - lower) * share) * 1000:.2f}"
+                lower, below = le, counts[le]
+        mean = (total[0] - before_total[0]) / n * 1000
+        print(f"| {stage} | {n:.0f} | {mean:.2f} | {quantile(0.5)} | {quantile(0.99)} |")
 if svg:
     edges = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10 ** 9]
     counts = [sum(1 for v in lat if lo <= v < hi) for lo, hi in zip(edges, edges[1:])]

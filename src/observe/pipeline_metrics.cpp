@@ -17,6 +17,19 @@ prometheus::Family<prometheus::Counter>& counter_family(prometheus::Registry& r,
     return prometheus::BuildCounter().Name(name).Help(help).Register(r);
 }
 
+// Finer than the end-to-end buckets: most stages take well under a millisecond.
+const prometheus::Histogram::BucketBoundaries stage_buckets{
+    0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01,
+    0.015,  0.025,   0.05,   0.1,   0.25,  0.5,   1,     2.5,    10};
+
+constexpr std::array<std::pair<stream::latency_stage, const char*>, 5> stage_names{{
+    {stream::latency_stage::fetch, "fetch"},
+    {stream::latency_stage::queue, "queue"},
+    {stream::latency_stage::process, "process"},
+    {stream::latency_stage::release, "release"},
+    {stream::latency_stage::acknowledge, "acknowledge"},
+}};
+
 }  // namespace
 
 pipeline_metrics::by_kind::by_kind(prometheus::Family<prometheus::Counter>& family)
@@ -64,7 +77,17 @@ pipeline_metrics::pipeline_metrics(prometheus::Registry& r, health_state& health
               .Help("Input message timestamp to the output's delivery acknowledgement")
               .Register(r)
               .Add({}, prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                               0.5, 1, 2.5, 5, 10, 30, 60, 300})) {}
+                                                               0.5, 1, 2.5, 5, 10, 30, 60, 300})) {
+    auto& stages = prometheus::BuildHistogram()
+                       .Name("imr_stage_latency_seconds")
+                       .Help(
+                           "Each stage of the end-to-end latency: fetch (input timestamp to "
+                           "taken), queue (to a worker), process, release (to the producer), "
+                           "acknowledge (to the delivery report)")
+                       .Register(r);
+    for (const auto& [stage, name] : stage_names)
+        stages_[static_cast<size_t>(stage)] = &stages.Add({{"stage", name}}, stage_buckets);
+}
 
 void pipeline_metrics::consumed(size_t bytes) {
     consumed_.Increment();
@@ -77,6 +100,11 @@ void pipeline_metrics::delivered(stream::output_kind kind, size_t bytes,
     health_.set_producer_failed(false);
     if (latency && latency->count() >= 0)
         latency_.Observe(static_cast<double>(latency->count()) / 1000.0);
+}
+
+void pipeline_metrics::stage_took(stream::latency_stage stage, std::chrono::microseconds took) {
+    if (took.count() >= 0)
+        stages_[static_cast<size_t>(stage)]->Observe(static_cast<double>(took.count()) / 1e6);
 }
 
 void pipeline_metrics::delivery_failed(stream::output_kind kind) {

@@ -39,6 +39,10 @@ std::vector<input_record> interleave_partitions(std::vector<input_record> record
     return out;
 }
 
+std::chrono::microseconds micros(std::chrono::steady_clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(d);
+}
+
 milliseconds remaining(std::chrono::steady_clock::time_point deadline) {
     const auto left =
         std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -140,6 +144,9 @@ partition_session* pipeline::session_of(const topic_partition& where, uint64_t g
 }
 
 void pipeline::accept(std::vector<input_record> records) {
+    const auto taken = clock::now();
+    const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
     for (auto& record : interleave_partitions(std::move(records))) {
         probe_.consumed(record.value.size());
         partition_session* session = session_of(record.where, record.generation);
@@ -149,6 +156,10 @@ void pipeline::accept(std::vector<input_record> records) {
             probe_.stale_dropped();
             continue;
         }
+        // A timestamp ahead of our clock (another producer's clock) says nothing.
+        if (record.timestamp_ms && now >= milliseconds(*record.timestamp_ms))
+            probe_.stage_took(latency_stage::fetch, now - milliseconds(*record.timestamp_ms));
+        record.taken_at = taken;
         pool_.submit(std::move(record));
     }
     report_load();
@@ -171,6 +182,8 @@ void pipeline::collect() {
             probe_.stale_dropped();
             continue;
         }
+        probe_.stage_took(latency_stage::queue, micros(result.started - result.input.taken_at));
+        probe_.stage_took(latency_stage::process, micros(result.finished - result.started));
         if (!result.output) {
             log_.error("worker_exception", {{"topic", result.input.where.topic},
                                             {"partition", result.input.where.partition},
@@ -179,6 +192,7 @@ void pipeline::collect() {
             result.output = driver_processor_->dead_letter(result.input, "internal",
                                                            "processing failed: " + result.error);
         }
+        result.output->ready_at = result.finished;
         session->finish(std::move(result.input), std::move(*result.output));
     }
     // Also without new results: a head refused for a full producer queue must be offered
@@ -216,6 +230,8 @@ bool pipeline::produce_head(partition_session& session) {
         output_record* head = session.ready_head();
         const produce_status status = sink_.produce(*head);
         if (status == produce_status::queued) {
+            if (head->ready_at)
+                probe_.stage_took(latency_stage::release, micros(clock::now() - *head->ready_at));
             ++unreported_;
             return true;
         }
@@ -273,6 +289,7 @@ void pipeline::on_delivery(const delivery_report& report) {
         latency = now - milliseconds(*report.source_timestamp_ms);
     }
     probe_.delivered(report.kind, report.bytes, latency);
+    if (report.since_produce) probe_.stage_took(latency_stage::acknowledge, *report.since_produce);
     partition_session* session = session_of(report.source, report.source_generation);
     if (session == nullptr || !session->delivered(report.source_offset)) probe_.stale_dropped();
     probe_.in_flight(in_flight());

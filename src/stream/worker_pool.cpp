@@ -17,6 +17,7 @@ constexpr size_t result_batch = 8;
 // output for the driver to dead-letter, instead of std::terminate on a worker thread.
 work_result run_one(record_processor& processor, input_record input) {
     work_result result;
+    result.started = std::chrono::steady_clock::now();
     try {
         result.output = processor.process(input);
     } catch (const std::exception& e) {
@@ -24,6 +25,7 @@ work_result run_one(record_processor& processor, input_record input) {
     } catch (...) {
         result.error = "unknown exception";
     }
+    result.finished = std::chrono::steady_clock::now();
     result.input = std::move(input);
     return result;
 }

@@ -28,6 +28,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 CLASSIFICATION_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                           0.1, 0.25, 1]
 LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300]
+STAGE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05,
+                 0.1, 0.25, 0.5, 1, 2.5, 10]
+STAGES = {"fetch": 0.002, "queue": 0.0001, "process": 0.0004, "release": 0.0001, "acknowledge": 0.002}
 
 LAYOUTS = {"notice-2013": 0.2, "fdl-2014": 0.3, "fdl-2015": 0.5}
 OUTCOMES = {"upheld": 0.85, "overturned": 0.1, "partially_overturned": 0.05}
@@ -63,19 +66,23 @@ class Family:
         self.lines.append(f"{self.name}{suffix}{labels(**kv)} {fmt(value)}")
 
 
-def histogram(name: str, help_: str, count: float, buckets: list[float], cdf) -> Family:
-    """A histogram of `count` observations distributed by cdf(upper bound) -> share."""
-    f = Family(name, "histogram", help_)
-    f.add(count, "_count")
+def add_histogram(f: Family, count: float, buckets: list[float], cdf, **kv) -> None:
+    """One series of `count` observations distributed by cdf(upper bound) -> share."""
+    f.add(count, "_count", **kv)
     total = 0.0
     previous = 0.0
     for le in buckets:
         share = cdf(le)
         total += (share - previous) * count * le * 0.7
         previous = share
-        f.add(math.floor(count * share), "_bucket", le=fmt(le))
-    f.add(count, "_bucket", le="+Inf")
-    f.lines.insert(2, f"{name}_sum {fmt(round(total, 6))}")
+        f.add(math.floor(count * share), "_bucket", **kv, le=fmt(le))
+    f.add(count, "_bucket", **kv, le="+Inf")
+    f.add(round(total, 6), "_sum", **kv)
+
+
+def histogram(name: str, help_: str, count: float, buckets: list[float], cdf) -> Family:
+    f = Family(name, "histogram", help_)
+    add_histogram(f, count, buckets, cdf)
     return f
 
 
@@ -130,6 +137,10 @@ def exposition(elapsed: float, dead_letter_after: float | None) -> str:
     families.append(histogram("imr_end_to_end_latency_seconds",
                               "Input message timestamp to the output's delivery acknowledgement",
                               docs, LATENCY_BUCKETS, lambda le: min(1.0, (le / 2.0) ** 0.4)))
+    f = Family("imr_stage_latency_seconds", "histogram", "Each stage of the end-to-end latency")
+    for stage, typical in STAGES.items():
+        add_histogram(f, docs, STAGE_BUCKETS, lambda le, t=typical: min(1.0, (le / (4 * t)) ** 0.5), stage=stage)
+    families.append(f)
 
     f = Family("imr_consumer_lag_messages", "gauge", "Consumer lag per partition, from librdkafka statistics")
     for p in range(PARTITIONS):

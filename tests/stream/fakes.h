@@ -337,6 +337,7 @@ class fake_sink final : public record_sink {
         report.topic = r.kind == output_kind::outcome ? "outcomes" : "dlq";
         report.bytes = r.value.size();
         report.source_timestamp_ms = r.source_timestamp_ms;
+        report.since_produce = std::chrono::microseconds{0};
         return report;
     }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -113,6 +115,54 @@ TEST_F(PipelineTest, ProducesEveryInputInOffsetOrderPerPartition) {
     EXPECT_EQ(source.committed().at(p0), 200);
     EXPECT_EQ(source.committed().at(p1), 200);
     EXPECT_TRUE(source.closed());
+}
+
+// Records every stage time it is told (the driver thread tells, the test reads after).
+class stage_probe final : public pipeline_probe {
+  public:
+    void stage_took(latency_stage stage, std::chrono::microseconds took) override {
+        std::lock_guard lock(mutex_);
+        taken_[stage].push_back(took);
+    }
+    std::vector<std::chrono::microseconds> of(latency_stage stage) {
+        std::lock_guard lock(mutex_);
+        return taken_[stage];
+    }
+
+  private:
+    std::mutex mutex_;
+    std::map<latency_stage, std::vector<std::chrono::microseconds>> taken_;
+};
+
+TEST_F(PipelineTest, ReportsEachStageOfEveryLetterOnce) {
+    fake_source source;
+    fake_sink sink;
+    const auto sent = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()) -
+                      50ms;
+    for (int64_t o = 0; o < 10; ++o) {
+        for (const auto& p : {p0, p1}) {
+            auto input = make_input(p.topic, p.partition, o, o == 3 ? "slow" : "x");
+            input.timestamp_ms = sent.count();
+            source.add(std::move(input));
+        }
+    }
+    stage_probe stages;
+    pipeline p(source, sink, factory_, config(2), stages, log_);
+    // The last delivery reports are served by the graceful stop's flush.
+    const auto result = run_until(p, [&] { return sink.produced().size() == 20; });
+    ASSERT_TRUE(result.clean) << result.reason;
+
+    for (const auto stage : {latency_stage::fetch, latency_stage::queue, latency_stage::process,
+                             latency_stage::release, latency_stage::acknowledge}) {
+        const auto took = stages.of(stage);
+        EXPECT_EQ(took.size(), 20u) << "stage " << static_cast<int>(stage);
+        for (const auto t : took) EXPECT_GE(t.count(), 0) << "stage " << static_cast<int>(stage);
+    }
+    // The inputs were stamped 50 ms before the run; the "slow" ones take 20 ms each.
+    for (const auto t : stages.of(latency_stage::fetch)) EXPECT_GE(t, 50ms);
+    const auto process = stages.of(latency_stage::process);
+    EXPECT_EQ(std::count_if(process.begin(), process.end(), [](auto t) { return t >= 20ms; }), 2);
 }
 
 TEST_F(PipelineTest, PoisonMessagesBecomeDeadLettersAndThePartitionMovesOn) {

@@ -100,6 +100,7 @@ class kafka_sink final : public stream::record_sink {
         std::size_t bytes;
         std::optional<int64_t> source_timestamp_ms;
         bool replaced = false;  // this message already replaces a refused one
+        std::chrono::steady_clock::time_point produced_at{};  // handed to the client
     };
     using token_ptr = std::unique_ptr<delivery_token>;
     // A record that replaces a refused one, waiting for room in the queue.

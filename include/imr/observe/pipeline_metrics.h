@@ -6,6 +6,8 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <array>
+
 #include "imr/observe/health.h"
 #include "imr/stream/pipeline_probe.h"
 
@@ -19,6 +21,7 @@ class pipeline_metrics final : public stream::pipeline_probe {
     void consumed(size_t bytes) override;
     void delivered(stream::output_kind kind, size_t bytes,
                    std::optional<std::chrono::milliseconds> latency) override;
+    void stage_took(stream::latency_stage stage, std::chrono::microseconds took) override;
     void delivery_failed(stream::output_kind kind) override;
     void produce_rejected(stream::output_kind kind) override;
     void in_flight(size_t documents) override;
@@ -60,6 +63,8 @@ class pipeline_metrics final : public stream::pipeline_probe {
     prometheus::Gauge& utilization_;
     prometheus::Gauge& last_tick_;
     prometheus::Histogram& latency_;
+    // One histogram per stage, in the order of stream::latency_stage, looked up once.
+    std::array<prometheus::Histogram*, 5> stages_{};
 };
 
 }  // namespace imr::observe

@@ -8,6 +8,16 @@
 
 namespace imr::stream {
 
+// The stages of one input's way to its acknowledged output, which add up to the end-to-end
+// latency: where the time goes when it grows.
+enum class latency_stage {
+    fetch,        // the input's timestamp to the pipeline taking it from the source
+    queue,        // taken to a worker starting on it
+    process,      // the worker's processing
+    release,      // processed to handed to the producer (waiting for earlier offsets first)
+    acknowledge,  // handed to the producer to its delivery report
+};
+
 // What the pipeline reports about itself; the metrics component implements it. Called
 // from the driver thread only. Domain code never sees the metrics library.
 class pipeline_probe {
@@ -17,6 +27,7 @@ class pipeline_probe {
     // `latency`: from the input's timestamp to this acknowledgement, when known.
     virtual void delivered(output_kind /*kind*/, size_t /*bytes*/,
                            std::optional<std::chrono::milliseconds> /*latency*/) {}
+    virtual void stage_took(latency_stage /*stage*/, std::chrono::microseconds /*took*/) {}
     virtual void delivery_failed(output_kind /*kind*/) {}
     virtual void produce_rejected(output_kind /*kind*/) {}
     virtual void in_flight(size_t /*documents*/) {}

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -61,6 +62,8 @@ struct input_record {
     std::optional<std::string> key;
     payload value;
     std::vector<header> headers;
+    // When the pipeline took it from the source, for the time it then waits for a worker.
+    std::chrono::steady_clock::time_point taken_at{};
 };
 
 enum class output_kind { outcome, dead_letter };
@@ -76,6 +79,9 @@ struct output_record {
     int64_t source_offset = 0;
     uint64_t source_generation = 0;
     std::optional<int64_t> source_timestamp_ms;  // for end-to-end latency
+    // When a worker finished it (empty for records made later, e.g. a replacement dead
+    // letter), for the time it then waits to be produced.
+    std::optional<std::chrono::steady_clock::time_point> ready_at;
 };
 
 }  // namespace imr::stream

@@ -22,6 +22,9 @@ struct delivery_report {
     bool refused = false;
     size_t bytes = 0;  // value size of the produced record
     std::optional<int64_t> source_timestamp_ms;
+    // From produce() to this report (when the sink measured it): the client's batching, the
+    // broker's append and acknowledgement, and how soon the report was polled.
+    std::optional<std::chrono::microseconds> since_produce;
 };
 
 class delivery_listener {

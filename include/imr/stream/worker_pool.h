@@ -23,6 +23,8 @@ struct work_result {
     // letter (an exception must not end the process through std::terminate).
     std::optional<output_record> output;
     std::string error;  // what() of that exception
+    std::chrono::steady_clock::time_point started;
+    std::chrono::steady_clock::time_point finished;
 };
 
 // Threads that run a record_processor each over submitted inputs. Submission and
