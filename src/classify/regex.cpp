@@ -52,6 +52,10 @@ size_t end_of_escape_or_class(std::string_view pattern, size_t at) {
     for (; i < pattern.size(); ++i) {
         if (pattern[i] == '\\') {
             ++i;
+        } else if (pattern.substr(i, 2) == "[:") {
+            // A POSIX class ("[[:digit:]x]") holds a ']' of its own.
+            const size_t close = pattern.find(":]", i + 2);
+            if (close != std::string_view::npos) i = close + 1;
         } else if (pattern[i] == ']') {
             return i + 1;
         }

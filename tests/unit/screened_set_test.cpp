@@ -38,7 +38,8 @@ TEST(WithoutUpperBounds, LeavesWhatIsNoBoundedRepetition) {
     EXPECT_EQ(without_upper_bounds(R"(a\{0,3}b)"), R"(a\{0,3}b)");  // an escaped brace
     EXPECT_EQ(without_upper_bounds("[{0,3}]x"), "[{0,3}]x");        // braces in a class
     EXPECT_EQ(without_upper_bounds("[]{0,3}]x"), "[]{0,3}]x");      // ']' first in a class
-    EXPECT_EQ(without_upper_bounds("a{,3}{x"), "a{,3}{x");          // no lower bound: literal
+    EXPECT_EQ(without_upper_bounds("[[:digit:]{0,3}]x"), "[[:digit:]{0,3}]x");  // POSIX class
+    EXPECT_EQ(without_upper_bounds("a{,3}{x"), "a{,3}{x");  // no lower bound: literal
 }
 
 TEST(TopLevelAlternatives, SplitsOnlyOutsideGroupsClassesAndEscapes) {

@@ -32,8 +32,9 @@ void check_set_match(bool matched, const RE2::Set::ErrorInfo& info);
 // RE2::Set::Match that throws match_error instead of reporting a failure as no match.
 [[nodiscard]] bool set_match(const RE2::Set& set, std::string_view text, std::vector<int>* hits);
 
-// Where an escape ("\\{") or a character class ("[^.;]", "[]a]") that starts at pattern[at]
-// ends, or `at` if neither starts there: rewriting a pattern's syntax must copy these whole.
+// Where an escape ("\\{") or a character class ("[^.;]", "[]a]", "[[:digit:]x]") that starts at
+// pattern[at] ends, or `at` if neither starts there: rewriting a pattern's syntax must copy these
+// whole.
 [[nodiscard]] size_t end_of_escape_or_class(std::string_view pattern, size_t at);
 
 // A copy of pattern in which `rewrite(at, out)` may replace the syntax at pattern[at]
