@@ -87,7 +87,7 @@ std::string without_upper_bounds(std::string_view pattern) {
 }
 
 screened_set::screened_set(const std::vector<std::string>& patterns)
-    : size_(patterns.size()), filter_(std::make_unique<re2::FilteredRE2>(min_word_length)) {
+    : filter_(std::make_unique<re2::FilteredRE2>(min_word_length)) {
     for (size_t index = 0; index < patterns.size(); ++index) {
         for (auto& part : split_by_bounds(patterns[index])) {
             add_entry(patterns[index], index, std::move(part));

@@ -46,7 +46,6 @@ class screened_set {
     // and the others, so that only the latter need confirming.
     void add_entry(const std::string& pattern, size_t owner, std::string part);
 
-    size_t size_ = 0;
     std::unique_ptr<re2::FilteredRE2> filter_;  // the entries without upper bounds
     std::unique_ptr<RE2::Set> words_;           // their required words; null if none
     std::vector<std::unique_ptr<RE2>> exact_;   // per entry; null when unbounded is exact
