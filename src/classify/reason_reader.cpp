@@ -41,6 +41,26 @@ bool starts_sentence(char c) {
     return text::is_upper(c) || text::is_digit(c) || c == '"' || c == '(' || c == '\xE2';
 }
 
+// Where to cut a run longer than max_sentence_bytes: after its last space within the limit,
+// else at the limit, moved back to the start of a UTF-8 character.
+size_t sentence_cut(std::string_view run) {
+    const size_t space = run.rfind(' ', max_sentence_bytes);
+    if (space != std::string_view::npos && space > 0) return space;
+    size_t cut = max_sentence_bytes;
+    while (cut > 1 && (static_cast<unsigned char>(run[cut]) & 0xC0) == 0x80) --cut;
+    return cut;
+}
+
+void add_sentence(std::vector<sentence>& out, std::string_view piece, bool quoted) {
+    piece = text::trim(piece);
+    while (piece.size() > max_sentence_bytes) {
+        const size_t cut = sentence_cut(piece);
+        out.push_back({text::trim(piece.substr(0, cut)), quoted});
+        piece = text::trim(piece.substr(cut));
+    }
+    if (!piece.empty()) out.push_back({piece, quoted});
+}
+
 }  // namespace
 
 std::vector<coded_pattern> with_terms(std::vector<coded_pattern> patterns,
@@ -63,8 +83,7 @@ std::vector<sentence> split_sentences(std::string_view text) {
     bool start_quoted = false;
     size_t start = 0;
     const auto emit = [&](size_t end) {
-        const std::string_view piece = text::trim(text.substr(start, end - start));
-        if (!piece.empty()) out.push_back({piece, start_quoted});
+        add_sentence(out, text.substr(start, end - start), start_quoted);
         start = end;
         start_quoted = in_quote;
     };
@@ -137,8 +156,21 @@ bool reason_reader::generic(const std::string& code) const {
 
 std::vector<std::string> reason_reader::read(std::string_view rationale, std::string_view treatment,
                                              std::string_view request) const {
+    return *read(rationale, treatment, request, cpu_deadline::unlimited());
+}
+
+std::optional<std::vector<std::string>> reason_reader::read(std::string_view rationale,
+                                                            std::string_view treatment,
+                                                            std::string_view request,
+                                                            const cpu_deadline& deadline) const {
     std::vector<std::string> codes;
+    size_t unchecked = deadline_check_bytes;  // look before the first sentence
     for (const sentence& s : split_sentences(rationale)) {
+        if (unchecked >= deadline_check_bytes) {
+            if (deadline.passed()) return std::nullopt;
+            unchecked = 0;
+        }
+        unchecked += s.text.size();
         // Named references, not a structured binding: lambdas below capture them (C++20 as
         // clang 14 implements it cannot capture structured bindings).
         sentence_codes parts = read_sentence(s.text);

@@ -89,7 +89,9 @@ result<outcome> engine::classify_text(std::string_view raw, const cpu_deadline& 
     for (size_t i = 0; i < split.items.size(); ++i) {
         if (deadline.passed()) return over_budget(deadline);
         bool guessed = false;
-        out.items.push_back(classify_item(std::move(split.items[i]), guessed));
+        auto classified = classify_item(std::move(split.items[i]), guessed, deadline);
+        if (!classified) return over_budget(deadline);
+        out.items.push_back(std::move(*classified));
         const std::string number = std::to_string(i + 1);
         if (guessed) out.warnings.push_back("category_guessed:item=" + number);
         // An upheld item always has a reason; none read means the rationale's wording
@@ -97,6 +99,7 @@ result<outcome> engine::classify_text(std::string_view raw, const cpu_deadline& 
         if (out.items.back().reasons.empty())
             out.warnings.push_back("reasons_unread:item=" + number);
     }
+    if (deadline.passed()) return over_budget(deadline);
     out.summary = summarize(out.items);
     add_missing_field_warnings(out);
     for (auto& warning : plausibility_warnings(normalized, out.items)) {
@@ -116,7 +119,8 @@ void engine::read_case_summary(std::string_view section, const std::vector<parse
     if (!out.dates.injury) out.dates.injury = summary.injury_date;
 }
 
-item engine::classify_item(parse::raw_item&& raw, bool& guessed) const {
+std::optional<item> engine::classify_item(parse::raw_item&& raw, bool& guessed,
+                                          const cpu_deadline& deadline) const {
     const classify::request_parts parts = classify::split_request(raw.request);
     const classify::treatment_class treatment = stages_->treatments.classify(parts.service);
     guessed = treatment.guessed;
@@ -137,11 +141,14 @@ item engine::classify_item(parse::raw_item&& raw, bool& guessed) const {
         classify::read_reviewer_citations(raw.reviewer_citation, value.claims_administrator);
     // Rationales of overturned items quote what guidelines do not recommend before
     // concluding the opposite: their reason is the decision itself.
-    value.reasons =
-        value.decision == decision::overturned
-            ? std::vector<std::string>{"medically_necessary"}
-            : stages_->reasons.read(raw.rationale, value.category + '/' + value.subcategory,
-                                    value.request);
+    if (value.decision == decision::overturned) {
+        value.reasons = {"medically_necessary"};
+        return value;
+    }
+    auto reasons = stages_->reasons.read(raw.rationale, value.category + '/' + value.subcategory,
+                                         value.request, deadline);
+    if (!reasons) return std::nullopt;
+    value.reasons = std::move(*reasons);
     return value;
 }
 

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -700,6 +702,51 @@ TEST(EngineHostileInput, StopsATextOverItsCpuBudget) {
     EXPECT_TRUE(shared_engine()
                     .classify_text(letter, imr::cpu_deadline(std::chrono::seconds(5)))
                     .has_value());
+}
+
+// A rationale of `bytes` made of the words of the written rationales
+// (tests/data/unit/reason_sentences.tsv) in random sentences: most sentences hold the required
+// words of several reason patterns, so the reason reader is at its slowest per byte.
+std::string dense_rationale(size_t bytes) {
+    std::vector<std::string> words;
+    std::istringstream rows(read_fixture("reason_sentences.tsv"));
+    for (std::string row; std::getline(rows, row);) {
+        if (row.empty() || row.front() == '#') continue;
+        std::istringstream text(row.substr(row.rfind('\t') + 1));
+        for (std::string word; text >> word;) {
+            if (word.find_first_of(".?!") == std::string::npos) words.push_back(word);
+        }
+    }
+    std::mt19937 random(7);
+    std::string out;
+    while (out.size() < bytes) {
+        out += "The";
+        for (int n = 8 + static_cast<int>(random() % 13); n > 0; --n) {
+            out += ' ' + words[random() % words.size()];
+        }
+        out += ". ";
+    }
+    return out;
+}
+
+TEST(EngineHostileInput, StopsWithinARationaleOverItsBudget) {
+    // Megabytes of rationale on the last item: before the reason reader looked at the
+    // deadline, the item was read whole (seconds) and the letter returned as if in budget.
+    std::string letter = read_fixture("letters/fdl2014_prose_doubled.txt");
+    const std::string marker = "Decision rationale:";
+    const size_t last = letter.rfind(marker);
+    ASSERT_NE(last, std::string::npos);
+    letter.insert(last + marker.size(), ' ' + dense_rationale(size_t{4} << 20));
+
+    const imr::engine& engine = shared_engine();  // built before the clock starts
+    const imr::cpu_deadline generous(std::chrono::seconds(1));
+    const auto result =
+        engine.classify_text(letter, imr::cpu_deadline(std::chrono::milliseconds(100)));
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.err().code, errc::too_complex);
+    // Stopped soon after the budget, not after reading the rationale through (CPU time of
+    // this thread, so a loaded machine does not fail it).
+    EXPECT_FALSE(generous.passed()) << "the engine ran on past its budget";
 }
 
 }  // namespace

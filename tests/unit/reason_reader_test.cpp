@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -31,6 +33,50 @@ TEST(SplitSentences, KeepsAbbreviationsAndMarksQuotedGuidelineLines) {
     EXPECT_FALSE(sentences[1].quoted);
     EXPECT_TRUE(sentences[2].quoted);
     EXPECT_FALSE(sentences[3].quoted);
+}
+
+TEST(SplitSentences, CutsARunWithoutSentenceEndsAtItsLastSpaceBeforeTheLimit) {
+    std::string run;
+    while (run.size() < 3 * imr::classify::max_sentence_bytes) run += "lack of documentation ";
+    const auto sentences = split_sentences(run);
+    ASSERT_GE(sentences.size(), 3u);
+    std::string joined;
+    for (const auto& s : sentences) {
+        EXPECT_LE(s.text.size(), imr::classify::max_sentence_bytes);
+        EXPECT_TRUE(s.text.ends_with("documentation") || s.text.ends_with("of") ||
+                    s.text.ends_with("lack"))
+            << "cut inside a word: ..." << s.text.substr(s.text.size() - 20);
+        joined += std::string(s.text) + ' ';
+    }
+    EXPECT_EQ(joined, run);  // nothing lost, nothing doubled
+}
+
+TEST(SplitSentences, CutsARunWithoutSpacesBetweenUtf8Characters) {
+    std::string run;
+    while (run.size() < 2 * imr::classify::max_sentence_bytes) run += "\xC3\xA9";  // é
+    run += 'x';                                                                    // an odd length
+    size_t total = 0;
+    for (const auto& s : split_sentences(run)) {
+        EXPECT_LE(s.text.size(), imr::classify::max_sentence_bytes);
+        EXPECT_NE(static_cast<unsigned char>(s.text.front()) & 0xC0, 0x80)
+            << "a sentence starts inside a character";
+        total += s.text.size();
+    }
+    EXPECT_EQ(total, run.size());
+}
+
+TEST(ReasonReader, GivesNoAnswerOnceItsDeadlineHasPassed) {
+    const std::string rationale =
+        "There is no documentation of objective, functional improvement with the prior "
+        "sessions. Guidelines recommend a trial of six visits. Therefore the request is not "
+        "medically necessary.";
+    const auto unlimited = reader().read(rationale);
+    ASSERT_THAT(unlimited, ::testing::Contains("no_functional_improvement"));
+    EXPECT_EQ(reader().read(rationale, {}, {}, imr::cpu_deadline(std::chrono::seconds(60))),
+              unlimited);
+    // Passed before the first sentence: no partial answer.
+    EXPECT_EQ(reader().read(rationale, {}, {}, imr::cpu_deadline(std::chrono::milliseconds(0))),
+              std::nullopt);
 }
 
 TEST(ReasonReader, ReadsParaphrasesOfSpecificReasons) {

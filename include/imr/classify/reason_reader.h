@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -8,6 +10,7 @@
 
 #include "imr/classify/pattern_index.h"
 #include "imr/classify/vocabulary.h"
+#include "imr/core/cpu_deadline.h"
 
 namespace imr::classify {
 
@@ -18,8 +21,15 @@ struct sentence {
     bool quoted = false;
 };
 
+// The longest sentence: a longer run without a sentence end (a table, a list, text without
+// full stops) is cut at its last space before this length, then again. A sentence is read by
+// every pattern whose words it holds, so one of megabytes would hold a worker for seconds in
+// one search, past any CPU budget; no prose sentence comes near it.
+inline constexpr size_t max_sentence_bytes = 4096;
+
 // Sentences of flattened text: ends at '.', '?' or '!' (after closing quotes or
-// parentheses) before a capital, a quote or a digit, except after abbreviations.
+// parentheses) before a capital, a quote or a digit, except after abbreviations; none longer
+// than max_sentence_bytes.
 [[nodiscard]] std::vector<sentence> split_sentences(std::string_view text);
 
 // Splices the named terms into every pattern: "{NEG}" reads as the negation term.
@@ -54,6 +64,18 @@ class reason_reader {
     [[nodiscard]] std::vector<std::string> read(std::string_view rationale,
                                                 std::string_view treatment = {},
                                                 std::string_view request = {}) const;
+
+    // As above, but nullopt, never a partial answer, once `deadline` has passed: it is looked
+    // at before the first sentence and after every deadline_check_bytes of sentences read.
+    [[nodiscard]] std::optional<std::vector<std::string>> read(std::string_view rationale,
+                                                               std::string_view treatment,
+                                                               std::string_view request,
+                                                               const cpu_deadline& deadline) const;
+
+    // Text read between two looks at the deadline: a few sentences, a few milliseconds at
+    // the reader's slowest (sentences dense with reason words), while a look costs a
+    // system call.
+    static constexpr size_t deadline_check_bytes = 4096;
 
   private:
     struct sentence_codes {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "imr/classify/vocabulary.h"
@@ -25,7 +26,8 @@ class engine {
     // `text` is letter text as extracted (any line endings, doubled breaks, ...).
     [[nodiscard]] result<outcome> classify_text(std::string_view text) const;
     // As above, failing with too_complex once `deadline` has passed; it is looked at
-    // between stages and between items.
+    // between stages, between items, after the last one and within a rationale's reasons
+    // (the one reading whose cost per byte can be high).
     [[nodiscard]] result<outcome> classify_text(std::string_view text,
                                                 const cpu_deadline& deadline) const;
 
@@ -34,7 +36,9 @@ class engine {
                                                  std::string_view flat_letter) const;
     void read_case_summary(std::string_view section, const std::vector<parse::raw_item>& items,
                            outcome& out) const;
-    [[nodiscard]] item classify_item(parse::raw_item&& raw, bool& guessed) const;
+    // nullopt once `deadline` has passed while reading the item's reasons.
+    [[nodiscard]] std::optional<item> classify_item(parse::raw_item&& raw, bool& guessed,
+                                                    const cpu_deadline& deadline) const;
     // Decisions whose word was unreadable are taken from the rationale's conclusion, and
     // every readable one is checked against it (warnings). False when an unreadable
     // decision is not concluded either: the letter cannot be reported whole.
