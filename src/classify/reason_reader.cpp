@@ -41,7 +41,7 @@ bool starts_sentence(char c) {
     return text::is_upper(c) || text::is_digit(c) || c == '"' || c == '(' || c == '\xE2';
 }
 
-// Where to cut a run longer than max_sentence_bytes: after its last space within the limit,
+// Where to cut a run longer than max_sentence_bytes: at its last space within the limit,
 // else at the limit, moved back to the start of a UTF-8 character.
 size_t sentence_cut(std::string_view run) {
     const size_t space = run.rfind(' ', max_sentence_bytes);
