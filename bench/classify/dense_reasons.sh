@@ -2,11 +2,14 @@
 # The engine's cost on letters whose rationales are dense with the reason patterns' words,
 # against the same letters as they are: the figure to set --max-cpu-ms and plan capacity by.
 #
-#   bench/classify/dense_reasons.sh [-n COUNT] [--sentences S] [--seed N] [--binary PATH] [--no-pin]
+#   bench/classify/dense_reasons.sh [-n COUNT] [--sentences S] [--seed N] [--run-on] [--binary PATH] [--no-pin]
 #
 #   -n COUNT       letters of each kind (default 300)
 #   --sentences S  sentences added to each rationale (default 25)
 #   --seed N       the sentences' random seed (default 9)
+#   --run-on       start the sentences in lower case, so that the splitter reads the added text
+#                  of a rationale as one run (cut every 4 KiB): longer sentences, more patterns
+#                  whose words meet in one, the harsher case
 #   --binary PATH  the imr-stream to measure (default build/release/src/imr-stream, else build/ci)
 #   --no-pin       do not pin to core 1
 #
@@ -25,12 +28,13 @@ script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 repo_root=$(cd -- "$script_dir/../.." && pwd -P)
 corpus=${IMR_CORPUS_DIR:-$repo_root/../shared/corpus}
 
-count=300 sentences=25 seed=9 binary="" pin=(taskset -c 1)
+count=300 sentences=25 seed=9 run_on=0 binary="" pin=(taskset -c 1)
 while (($#)); do
     case $1 in
         -n) count=${2:?}; shift 2 ;;
         --sentences) sentences=${2:?}; shift 2 ;;
         --seed) seed=${2:?}; shift 2 ;;
+        --run-on) run_on=1; shift ;;
         --binary) binary=${2:?}; shift 2 ;;
         --no-pin) pin=(); shift ;;
         -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
@@ -50,9 +54,9 @@ fi
 work=$(mktemp -d /tmp/imr-dense.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-python3 - "$corpus" "$repo_root/data/vocabulary/reasons.tsv" "$count" "$sentences" "$seed" "$work" <<'EOF'
+python3 - "$corpus" "$repo_root/data/vocabulary/reasons.tsv" "$count" "$sentences" "$seed" "$run_on" "$work" <<'EOF'
 import pathlib, random, re, sys
-corpus, vocabulary, count, sentences, seed, work = sys.argv[1:]
+corpus, vocabulary, count, sentences, seed, run_on, work = sys.argv[1:]
 count, sentences = int(count), int(sentences)
 random.seed(int(seed))
 patterns = [line.rstrip("\n").split("\t", 2)[2] for line in open(vocabulary)
@@ -72,7 +76,10 @@ def sentence():
         draw = random.random()
         pieces.append(random.choice(phrases) if draw < 0.6 else
                       random.choice(negations) if draw < 0.8 else "the")
-    return " ".join(pieces) + "."
+    text = " ".join(pieces)
+    if run_on == "0":
+        text = text[0].upper() + text[1:]  # a capital, so the splitter ends the one before
+    return text + "."
 seeds = [p.read_text(errors="replace") for p in sorted((pathlib.Path(corpus) / "seeds").glob("*.txt"))]
 if not seeds or not phrases:
     sys.exit("dense_reasons: no seed letters or no phrases")
@@ -100,7 +107,7 @@ measure() {
 read -r plain_us plain_kib < <(measure plain)
 read -r dense_us dense_kib < <(measure dense)
 
-echo "$count letters each, $sentences sentences added per rationale, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$count letters each, $sentences sentences added per rationale$( ((run_on)) && echo ' (run-on)'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| letters | worker time per letter | peak RSS |"
 echo "|---|---|---|"
 printf '| as they are | %s us | %s MiB |\n' "$plain_us" $((plain_kib / 1024))
