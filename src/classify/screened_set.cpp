@@ -117,10 +117,7 @@ std::vector<int> screened_set::matches(std::string_view text) const {
     std::vector<int> found;
     if (owner_.empty()) return found;
     std::vector<int> words;
-    if (words_) {
-        RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-        check_set_match(words_->Match(text, &words, &info), info);
-    }
+    if (words_) (void)set_match(*words_, text, &words);
     const re2::StringPiece piece(text.data(), text.size());
     std::vector<int> entries;
     filter_->AllMatches(piece, words, &entries);
